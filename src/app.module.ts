@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Environment } from './config/environment.js';
+import { dataSourceOptions } from './database/data-source-options.js';
+import { AgentsModule } from './modules/agents/agents.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { ErrorFilter } from './shared/http/error.filter.js';
+
+@Module({})
+export class AppModule {
+  /** The whole service on the database at `databaseUrl` (the embedded one, or DATABASE_URL). */
+  static forRoot(environment: Environment, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot(dataSourceOptions({ ...environment.database, url: databaseUrl })),
+        CqrsModule.forRoot(),
+        AuthModule,
+        AgentsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
+    };
+  }
+}

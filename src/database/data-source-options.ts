@@ -1,0 +1,29 @@
+import type { DataSourceOptions } from 'typeorm';
+import { ORM_ENTITIES } from './entities.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export interface DatabaseSettings {
+  readonly url: string;
+  readonly poolSize: number;
+  readonly statementTimeoutMs: number;
+}
+
+/** The one description of the database, used by the app, the CLI and ormconfig.ts alike. */
+export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: settings.url,
+    entities: ORM_ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: {
+      max: settings.poolSize,
+      statement_timeout: settings.statementTimeoutMs,
+      connectionTimeoutMillis: 5_000,
+      application_name: 'agents-api',
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { INestApplication, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ApiKeyIssuer } from '../modules/auth/api-key-issuer.js';
+import { ApiKeyRepository } from '../modules/auth/api-key.repository.js';
+import { WorkspaceAdmin } from '../modules/workspaces/workspace-admin.js';
+
+/** On the first start, with no workspace at all, a workspace and a key to try the API with at once. */
+export async function printDevelopmentKeyIfEmpty(app: INestApplication, logger: Logger): Promise<void> {
+  const dataSource = app.get(DataSource);
+  const workspaces = new WorkspaceAdmin(dataSource);
+  if (!(await workspaces.isEmpty())) return;
+  const workspace = await workspaces.create('Development', 'enterprise');
+  const key = await new ApiKeyIssuer(app.get(ApiKeyRepository)).issue({
+    workspaceId: workspace.id,
+    projectId: workspace.projectId,
+    userId: 'usr_development',
+    scopes: ['agents:read', 'agents:write'],
+  });
+  logger.log(`Empty database: created the enterprise workspace ${workspace.id} and a development API key:`);
+  logger.log(`  Authorization: Bearer ${key.token}`);
+}

@@ -1,0 +1,21 @@
+import type { Logger } from '@nestjs/common';
+import type { Environment } from '../config/environment.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { runMigrations } from './run-migrations.js';
+
+export interface OpenDatabase {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** DATABASE_URL's server, or the embedded one when it is unset; migrated to the latest schema. */
+export async function openDatabase(environment: Environment, logger: Logger): Promise<OpenDatabase> {
+  let database: OpenDatabase = { url: environment.databaseUrl ?? '', stop: async () => {} };
+  if (!environment.databaseUrl) {
+    logger.log(`DATABASE_URL is unset: starting the embedded PostgreSQL in ${environment.embeddedPostgres.dataDir}`);
+    database = await startEmbeddedPostgres(environment.embeddedPostgres);
+  }
+  const applied = await runMigrations({ ...environment.database, url: database.url });
+  if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
+  return database;
+}

@@ -1,0 +1,172 @@
+import type { Violation } from '../../../shared/domain/domain-error.js';
+import { isJsonObject, type JsonObject } from './json-object.js';
+import { parseModelRef, supportsEffort, type ModelRef } from './model-ref.js';
+import { isReasoningEffort, REASONING_EFFORTS } from './reasoning-effort.js';
+import { isSemver } from './semver.js';
+
+export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const SKILL_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const DEEP_RESEARCH_SKILL = 'deep_research';
+export const DEEP_RESEARCH_MODELS = ['gemini-3-flash-preview', 'gemini-3-pro-preview'] as const;
+export type DeepResearchModel = (typeof DEEP_RESEARCH_MODELS)[number];
+
+export const LIMITS = {
+  idLength: 64,
+  nameLength: 255,
+  descriptionLength: 2_000,
+  instructionsLength: 100_000,
+  binaryPathLength: 1_024,
+  binaryArgs: 64,
+  binaryArgLength: 4_096,
+  skills: 50,
+  metadataBytes: 16 * 1024,
+  metadataKeys: 64,
+  configBytes: 64 * 1024,
+  userIdLength: 128,
+} as const;
+
+export interface AgentBinary {
+  readonly path: string;
+  readonly args?: readonly string[];
+}
+
+/**
+ * An agent's fields as a caller asked for them, before any rule is checked: on create the request
+ * body, on update the agent with the patch applied. Absent means "not given".
+ */
+export interface AgentCandidate {
+  readonly id?: string;
+  readonly name?: string;
+  readonly description?: string | null;
+  readonly model?: string;
+  readonly instructions?: string | null;
+  readonly binary?: AgentBinary | null;
+  readonly reasoningEffort?: string | null;
+  readonly enabledSkills?: readonly string[];
+  readonly deepResearchModel?: string | null;
+  readonly metadata?: JsonObject;
+  readonly config?: JsonObject;
+  readonly version?: string;
+  readonly userId?: string;
+}
+
+/** Every rule of the contract that a candidate breaks (the 422 ones), all at once. */
+export function agentViolations(candidate: AgentCandidate): Violation[] {
+  const found: Violation[] = [];
+  const add = (path: (string | number)[], code: string, message: string) => found.push({ path, code, message });
+
+  if (candidate.id !== undefined) checkId(candidate.id, add);
+  checkName(candidate.name, add);
+  checkMaxLength(candidate.description, 'description', LIMITS.descriptionLength, add);
+  const model = checkModel(candidate.model, add);
+  checkMaxLength(candidate.instructions, 'instructions', LIMITS.instructionsLength, add);
+  if (candidate.binary) checkBinary(candidate.binary, add);
+  checkReasoningEffort(candidate.reasoningEffort, model, add);
+  checkSkills(candidate.enabledSkills ?? [], add);
+  checkDeepResearchModel(candidate.deepResearchModel, candidate.enabledSkills ?? [], add);
+  checkObject(candidate.metadata, 'metadata', LIMITS.metadataBytes, add);
+  if (isJsonObject(candidate.metadata) && Object.keys(candidate.metadata).length > LIMITS.metadataKeys) {
+    add(['metadata'], 'too_many_keys', `metadata may have at most ${LIMITS.metadataKeys} top-level keys`);
+  }
+  checkObject(candidate.config, 'config', LIMITS.configBytes, add);
+  if (candidate.version !== undefined && !isSemver(candidate.version)) {
+    add(['version'], 'invalid_semver', 'version must be a semantic version such as 1.0.0');
+  }
+  if (candidate.userId !== undefined && (candidate.userId.length < 1 || candidate.userId.length > LIMITS.userIdLength)) {
+    add(['user_id'], 'string_length', `user_id must be 1 to ${LIMITS.userIdLength} characters`);
+  }
+  return found;
+}
+
+type Add = (path: (string | number)[], code: string, message: string) => void;
+
+function checkId(id: string, add: Add): void {
+  if (id.length < 1 || id.length > LIMITS.idLength) {
+    add(['id'], 'string_length', `id must be 1 to ${LIMITS.idLength} characters`);
+  } else if (!AGENT_ID_PATTERN.test(id)) {
+    add(['id'], 'string_pattern_mismatch', 'id must start with a letter or digit and hold only letters, digits, ".", "_" and "-"');
+  }
+}
+
+function checkName(name: string | undefined, add: Add): void {
+  if (name === undefined) return add(['name'], 'missing', 'Field required');
+  const length = name.trim().length;
+  if (length < 1 || length > LIMITS.nameLength) {
+    add(['name'], 'string_length', `name must be 1 to ${LIMITS.nameLength} characters after trimming`);
+  }
+}
+
+function checkModel(model: string | undefined, add: Add): ModelRef | null {
+  if (model === undefined) {
+    add(['model'], 'missing', 'Field required');
+    return null;
+  }
+  const ref = parseModelRef(model);
+  if (ref === null) {
+    add(['model'], 'unknown_model', `Unknown model "${model.slice(0, 100)}": use a managed model id or external:{providerType}:{urlEncodedModelId}`);
+  }
+  return ref;
+}
+
+function checkReasoningEffort(effort: string | null | undefined, model: ModelRef | null, add: Add): void {
+  if (effort === undefined || effort === null) return;
+  if (!isReasoningEffort(effort)) {
+    return add(['reasoningEffort'], 'enum', `reasoningEffort must be one of ${REASONING_EFFORTS.join(', ')}`);
+  }
+  if (model && !supportsEffort(model, effort)) {
+    const supported = model.kind === 'managed' ? model.model.reasoningEfforts.join(', ') : '';
+    add(['reasoningEffort'], 'unsupported_reasoning_effort', `${model.id} supports the reasoning efforts ${supported}`);
+  }
+}
+
+function checkBinary(binary: AgentBinary, add: Add): void {
+  if (binary.path.length < 1 || binary.path.length > LIMITS.binaryPathLength) {
+    add(['binary', 'path'], 'string_length', `binary.path must be 1 to ${LIMITS.binaryPathLength} characters`);
+  }
+  const args = binary.args ?? [];
+  if (args.length > LIMITS.binaryArgs) {
+    add(['binary', 'args'], 'too_long', `binary.args may hold at most ${LIMITS.binaryArgs} items`);
+  }
+  args.forEach((arg, index) => {
+    if (arg.length > LIMITS.binaryArgLength) {
+      add(['binary', 'args', index], 'string_too_long', `Each argument may be at most ${LIMITS.binaryArgLength} characters`);
+    }
+  });
+}
+
+function checkSkills(skills: readonly string[], add: Add): void {
+  if (skills.length > LIMITS.skills) {
+    add(['enabledSkills'], 'too_long', `enabledSkills may hold at most ${LIMITS.skills} skills`);
+  }
+  const seen = new Set<string>();
+  skills.forEach((skill, index) => {
+    if (!SKILL_ID_PATTERN.test(skill)) {
+      add(['enabledSkills', index], 'string_pattern_mismatch', 'A skill id is 1 to 64 of a-z, 0-9, "_" and "-", starting with a letter or digit');
+    } else if (seen.has(skill)) {
+      add(['enabledSkills', index], 'duplicate_item', `The skill ${skill} is listed twice`);
+    }
+    seen.add(skill);
+  });
+}
+
+function checkDeepResearchModel(model: string | null | undefined, skills: readonly string[], add: Add): void {
+  if (model === undefined || model === null) return;
+  if (!(DEEP_RESEARCH_MODELS as readonly string[]).includes(model)) {
+    add(['deepResearchModel'], 'enum', `deepResearchModel must be one of ${DEEP_RESEARCH_MODELS.join(', ')}`);
+  } else if (!skills.includes(DEEP_RESEARCH_SKILL)) {
+    add(['deepResearchModel'], 'skill_required', `deepResearchModel needs the ${DEEP_RESEARCH_SKILL} skill in enabledSkills`);
+  }
+}
+
+function checkMaxLength(text: string | null | undefined, field: string, max: number, add: Add): void {
+  if (typeof text === 'string' && text.length > max) {
+    add([field], 'string_too_long', `${field} must be at most ${max} characters`);
+  }
+}
+
+function checkObject(value: JsonObject | undefined, field: string, maxBytes: number, add: Add): void {
+  if (value === undefined) return;
+  if (Buffer.byteLength(JSON.stringify(value)) > maxBytes) {
+    add([field], 'too_large', `${field} must be at most ${maxBytes / 1024} KiB serialized`);
+  }
+}

@@ -1,0 +1,30 @@
+import { HttpStatus } from '@nestjs/common';
+import type { ErrorCode } from '../domain/error-code.js';
+
+/** The status of every error code; a code missing here is a compile error. */
+export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
+  validation_failed: HttpStatus.UNPROCESSABLE_ENTITY,
+  malformed_json: HttpStatus.BAD_REQUEST,
+  bad_request: HttpStatus.BAD_REQUEST,
+  unauthorized: HttpStatus.UNAUTHORIZED,
+  insufficient_scope: HttpStatus.FORBIDDEN,
+  model_locked: HttpStatus.FORBIDDEN,
+  provider_not_connected: HttpStatus.FORBIDDEN,
+  internal_only: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  agent_not_found: HttpStatus.NOT_FOUND,
+  method_not_allowed: HttpStatus.METHOD_NOT_ALLOWED,
+  agent_id_conflict: HttpStatus.CONFLICT,
+  body_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  internal_error: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+/** The code of an error the framework (Nest or Fastify) raised with only a status. */
+export const CODE_OF_FRAMEWORK_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'malformed_json',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'body_too_large',
+  415: 'unsupported_media_type',
+};

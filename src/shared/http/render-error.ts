@@ -1,0 +1,61 @@
+import { HttpException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DomainError, ValidationFailedError } from '../domain/domain-error.js';
+import { CODE_OF_FRAMEWORK_STATUS, ERROR_STATUS } from './error-status.js';
+import { RequestValidationError, type Problem } from './request-validation.error.js';
+
+export interface RenderedError {
+  readonly status: number;
+  readonly body: { detail: string | readonly Problem[]; code?: string };
+  readonly headers: Record<string, string>;
+  /** Set for an unexpected error: the id it is logged under, never shown with its cause. */
+  readonly incidentId?: string;
+}
+
+/** Any error, as the contract answers it. The one place errors become HTTP. */
+export function renderError(error: unknown): RenderedError {
+  if (error instanceof RequestValidationError) {
+    return { status: 422, body: { detail: error.problems }, headers: {} };
+  }
+  if (error instanceof ValidationFailedError) {
+    const detail = error.violations.map((v) => ({ loc: ['body', ...v.path], msg: v.message, type: v.code }));
+    return { status: 422, body: { detail }, headers: {} };
+  }
+  if (error instanceof DomainError) {
+    const status = ERROR_STATUS[error.code];
+    const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+    return { status, body: { detail: error.message, code: error.code }, headers };
+  }
+  const status = frameworkStatus(error);
+  if (status !== undefined && status >= 400 && status < 500) {
+    const code = CODE_OF_FRAMEWORK_STATUS[status] ?? 'bad_request';
+    return { status, body: { detail: frameworkMessage(status, error), code }, headers: {} };
+  }
+  const incidentId = randomUUID();
+  return {
+    status: 500,
+    body: { detail: `Internal server error (incident ${incidentId})`, code: 'internal_error' },
+    headers: {},
+    incidentId,
+  };
+}
+
+function frameworkStatus(error: unknown): number | undefined {
+  if (error instanceof HttpException) return error.getStatus();
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+const MESSAGES: Record<number, string> = {
+  400: 'The request body is not valid JSON',
+  404: 'Not found',
+  405: 'Method not allowed',
+  413: 'The request body is larger than 1 MiB',
+  415: 'The request body must be application/json (charset utf-8)',
+};
+
+// Fastify's own messages can quote the body or internals; the contract's are fixed.
+function frameworkMessage(status: number, error: unknown): string {
+  if (MESSAGES[status]) return MESSAGES[status];
+  return error instanceof HttpException ? error.message : 'Bad request';
+}
