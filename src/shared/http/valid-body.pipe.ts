@@ -34,12 +34,24 @@ export class ValidBody<T extends object> implements PipeTransform<unknown, T> {
     const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
     if (unsafe.length === 0 && errors.length === 0) return instance;
 
-    const problems = [...unsafe, ...errors.flatMap((error) => toProblems(error, ['body']))];
+    const shapeErrors = errors.filter((error) => !unsafeFields.has(error.property));
+    const problems = [...unsafe, ...uniqueByLocAndType(shapeErrors.flatMap((error) => toProblems(error, ['body'])))];
     const badFields = new Set(problems.map((problem) => problem.loc[1]));
     const wellShaped = omit(safe as Record<string, unknown>, badFields);
     const more = this.options.alsoCheck?.(wellShaped).filter((problem) => !badFields.has(problem.loc[1])) ?? [];
     throw new RequestValidationError([...problems, ...more]);
   }
+}
+
+// A wrong-typed object fails both isObject and nestedValidation: one entry says it.
+function uniqueByLocAndType(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = JSON.stringify([problem.loc, problem.type]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function omit(body: Record<string, unknown>, fields: Set<string | number | undefined>): Record<string, unknown> {

@@ -118,12 +118,12 @@ export class CreateAgentRequest {
   @IsString()
   user_id?: string;
 
-  @ApiPropertyOptional({ description: "Internal: make this the project's default agent (moves the flag). Internal keys only", default: false })
+  @ApiPropertyOptional({ description: "Internal: make this the project's default agent (moves the flag). Internal keys only", default: false, example: false })
   @IsOptional()
   @IsBoolean()
   isDefault?: boolean;
 
-  @ApiPropertyOptional({ description: 'Internal: a system agent. Internal keys only', default: false })
+  @ApiPropertyOptional({ description: 'Internal: a system agent. Internal keys only', default: false, example: false })
   @IsOptional()
   @IsBoolean()
   isSystem?: boolean;

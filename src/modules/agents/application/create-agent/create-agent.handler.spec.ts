@@ -1,0 +1,89 @@
+import type { Caller } from '../../../../shared/domain/caller.js';
+import { ValidationFailedError } from '../../../../shared/domain/domain-error.js';
+import type { Agent } from '../../domain/agent.js';
+import { AgentIdConflictError, ModelLockedError, ProviderNotConnectedError } from '../../domain/agent.errors.js';
+import { AgentRepository } from '../../domain/agent.repository.js';
+import { WorkspaceProviders, type ConnectedProvider } from '../workspace-providers.port.js';
+import { CreateAgentCommand } from './create-agent.command.js';
+import { CreateAgentHandler } from './create-agent.handler.js';
+
+class InMemoryAgents extends AgentRepository {
+  readonly saved: Agent[] = [];
+
+  async insert(agent: Agent): Promise<void> {
+    if (this.saved.some((a) => a.projectId === agent.projectId && a.id === agent.id)) throw new AgentIdConflictError(agent.id);
+    this.saved.push(agent);
+  }
+}
+
+class FakeProviders extends WorkspaceProviders {
+  readonly asked: string[] = [];
+
+  constructor(private readonly providers: ConnectedProvider[] = []) {
+    super();
+  }
+
+  async connected(workspaceId: string): Promise<readonly ConnectedProvider[]> {
+    this.asked.push(workspaceId);
+    return this.providers;
+  }
+}
+
+const caller = (overrides: Partial<Caller> = {}): Caller => ({
+  keyId: 'key_1', workspaceId: 'ws_1', projectId: 'prj_1', userId: 'usr_1',
+  scopes: ['agents:read', 'agents:write'], tier: 'free', ...overrides,
+});
+
+describe('CreateAgentHandler', () => {
+  it('creates the agent in the caller\'s project, for the caller, and saves it once', async () => {
+    const agents = new InMemoryAgents();
+    const providers = new FakeProviders();
+    const handler = new CreateAgentHandler(agents, providers);
+
+    const agent = await handler.execute(new CreateAgentCommand({ name: 'Bot', model: 'claude-haiku-4-5' }, caller()));
+
+    expect(agents.saved).toEqual([agent]);
+    expect(agent.snapshot()).toMatchObject({ projectId: 'prj_1', userId: 'usr_1', name: 'Bot', reasoningEffort: 'low' });
+    expect(providers.asked).toEqual([]); // a managed model needs no look-up
+  });
+
+  it("checks an external model against the caller's workspace providers", async () => {
+    const agents = new InMemoryAgents();
+    const providers = new FakeProviders([{ providerType: 'openai', models: ['gpt-5'] }]);
+    const handler = new CreateAgentHandler(agents, providers);
+
+    const agent = await handler.execute(new CreateAgentCommand({ name: 'Bot', model: 'external:openai:gpt-5' }, caller({ tier: 'team' })));
+    expect(agent.snapshot().model).toBe('external:openai:gpt-5');
+    expect(providers.asked).toEqual(['ws_1']);
+
+    await expect(
+      handler.execute(new CreateAgentCommand({ name: 'Bot', model: 'external:anthropic:x' }, caller({ tier: 'team' }))),
+    ).rejects.toBeInstanceOf(ProviderNotConnectedError);
+  });
+
+  it('saves nothing when the aggregate refuses', async () => {
+    const agents = new InMemoryAgents();
+    const handler = new CreateAgentHandler(agents, new FakeProviders());
+
+    await expect(handler.execute(new CreateAgentCommand({ name: 'Bot', model: 'claude-opus-4-6' }, caller()))).rejects.toBeInstanceOf(ModelLockedError);
+    await expect(handler.execute(new CreateAgentCommand({ name: '', model: 'nope' }, caller()))).rejects.toBeInstanceOf(ValidationFailedError);
+    expect(agents.saved).toEqual([]);
+  });
+
+  it('passes the repository\'s conflict through', async () => {
+    const handler = new CreateAgentHandler(new InMemoryAgents(), new FakeProviders());
+    await handler.execute(new CreateAgentCommand({ id: 'same', name: 'A', model: 'gemini-3-flash' }, caller()));
+    await expect(handler.execute(new CreateAgentCommand({ id: 'same', name: 'B', model: 'gemini-3-flash' }, caller()))).rejects.toBeInstanceOf(AgentIdConflictError);
+  });
+
+  it('lets an internal caller set the flags and name another user', async () => {
+    const handler = new CreateAgentHandler(new InMemoryAgents(), new FakeProviders());
+    const agent = await handler.execute(
+      new CreateAgentCommand(
+        { name: 'Sys', model: 'gemini-3-flash', isDefault: true, isSystem: true, userId: 'usr_2' },
+        caller({ scopes: ['agents:write', 'internal'] }),
+      ),
+    );
+    expect(agent.snapshot()).toMatchObject({ isDefault: true, isSystem: true, userId: 'usr_2' });
+  });
+});
