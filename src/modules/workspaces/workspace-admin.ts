@@ -74,13 +74,16 @@ export class WorkspaceAdmin {
     return (result.affected ?? 0) > 0;
   }
 
+  async exists(workspaceId: string): Promise<boolean> {
+    return this.dataSource.getRepository(WorkspaceOrmEntity).exists({ where: { id: workspaceId } });
+  }
+
   async isEmpty(): Promise<boolean> {
     return !(await this.dataSource.getRepository(WorkspaceOrmEntity).exists());
   }
 
   private async require(workspaceId: string): Promise<void> {
-    const found = await this.dataSource.getRepository(WorkspaceOrmEntity).exists({ where: { id: workspaceId } });
-    if (!found) throw new UnknownWorkspaceError(workspaceId);
+    if (!(await this.exists(workspaceId))) throw new UnknownWorkspaceError(workspaceId);
   }
 }
 
