@@ -72,7 +72,7 @@ export function agentViolations(candidate: AgentCandidate): Violation[] {
   if (candidate.version !== undefined && !isSemver(candidate.version)) {
     add(['version'], 'invalid_semver', 'version must be a semantic version such as 1.0.0');
   }
-  if (candidate.userId !== undefined && (candidate.userId.length < 1 || candidate.userId.length > LIMITS.userIdLength)) {
+  if (candidate.userId !== undefined && (charLength(candidate.userId) < 1 || charLength(candidate.userId) > LIMITS.userIdLength)) {
     add(['user_id'], 'string_length', `user_id must be 1 to ${LIMITS.userIdLength} characters`);
   }
   return found;
@@ -80,8 +80,18 @@ export function agentViolations(candidate: AgentCandidate): Violation[] {
 
 type Add = (path: (string | number)[], code: string, message: string) => void;
 
+const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+
+/**
+ * A text's length in characters as the contract and the published schema's minLength/maxLength
+ * count them: Unicode code points, so an emoji is one character, not String#length's two units.
+ */
+function charLength(text: string): number {
+  return text.length - (text.match(SURROGATE_PAIR)?.length ?? 0);
+}
+
 function checkId(id: string, add: Add): void {
-  if (id.length < 1 || id.length > LIMITS.idLength) {
+  if (charLength(id) < 1 || charLength(id) > LIMITS.idLength) {
     add(['id'], 'string_length', `id must be 1 to ${LIMITS.idLength} characters`);
   } else if (!AGENT_ID_PATTERN.test(id)) {
     add(['id'], 'string_pattern_mismatch', 'id must start with a letter or digit and hold only letters, digits, ".", "_" and "-"');
@@ -90,7 +100,7 @@ function checkId(id: string, add: Add): void {
 
 function checkName(name: string | undefined, add: Add): void {
   if (name === undefined) return add(['name'], 'missing', 'Field required');
-  const length = name.trim().length;
+  const length = charLength(name.trim());
   if (length < 1 || length > LIMITS.nameLength) {
     add(['name'], 'string_length', `name must be 1 to ${LIMITS.nameLength} characters after trimming`);
   }
@@ -120,7 +130,7 @@ function checkReasoningEffort(effort: string | null | undefined, model: ModelRef
 }
 
 function checkBinary(binary: AgentBinary, add: Add): void {
-  if (binary.path.length < 1 || binary.path.length > LIMITS.binaryPathLength) {
+  if (charLength(binary.path) < 1 || charLength(binary.path) > LIMITS.binaryPathLength) {
     add(['binary', 'path'], 'string_length', `binary.path must be 1 to ${LIMITS.binaryPathLength} characters`);
   }
   const args = binary.args ?? [];
@@ -128,7 +138,7 @@ function checkBinary(binary: AgentBinary, add: Add): void {
     add(['binary', 'args'], 'too_long', `binary.args may hold at most ${LIMITS.binaryArgs} items`);
   }
   args.forEach((arg, index) => {
-    if (arg.length > LIMITS.binaryArgLength) {
+    if (charLength(arg) > LIMITS.binaryArgLength) {
       add(['binary', 'args', index], 'string_too_long', `Each argument may be at most ${LIMITS.binaryArgLength} characters`);
     }
   });
@@ -159,7 +169,7 @@ function checkDeepResearchModel(model: string | null | undefined, skills: readon
 }
 
 function checkMaxLength(text: string | null | undefined, field: string, max: number, add: Add): void {
-  if (typeof text === 'string' && text.length > max) {
+  if (typeof text === 'string' && charLength(text) > max) {
     add([field], 'string_too_long', `${field} must be at most ${max} characters`);
   }
 }
