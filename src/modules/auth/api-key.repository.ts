@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PreparedStatement } from '../../shared/database/prepared-statement.js';
 import type { Caller, Scope } from '../../shared/domain/caller.js';
 import type { Tier } from '../../shared/domain/tier.js';
 import { ApiKeyOrmEntity } from './api-key.orm-entity.js';
@@ -20,10 +21,12 @@ interface CallerRow {
 }
 
 // The key and its workspace's tier in one round trip: every request asks it.
-const FIND_BY_HASH = `
-  SELECT k.id, k.workspace_id, k.project_id, k.user_id, k.scopes, k.expires_at, w.tier
-    FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
-   WHERE k.key_hash = $1 AND k.revoked_at IS NULL`;
+const FIND_BY_HASH = new PreparedStatement<CallerRow>(
+  'api_key_by_hash',
+  `SELECT k.id, k.workspace_id, k.project_id, k.user_id, k.scopes, k.expires_at, w.tier
+     FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
+    WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+);
 
 @Injectable()
 export class ApiKeyRepository {
@@ -31,8 +34,7 @@ export class ApiKeyRepository {
 
   /** The unrevoked key with this token hash, and who it acts for; null when there is none. */
   async findActiveByHash(keyHash: Buffer): Promise<ActiveKey | null> {
-    const rows: CallerRow[] = await this.dataSource.query(FIND_BY_HASH, [keyHash]);
-    const row = rows[0];
+    const [row] = await FIND_BY_HASH.run(this.dataSource, [keyHash]);
     if (!row) return null;
     return {
       caller: {
