@@ -1,3 +1,4 @@
+import { AgentVersionOrmEntity } from '../modules/agents/infrastructure/agent-version.orm-entity.js';
 import { AgentOrmEntity } from '../modules/agents/infrastructure/agent.orm-entity.js';
 import { ApiKeyOrmEntity } from '../modules/auth/api-key.orm-entity.js';
 import { ProjectOrmEntity } from '../modules/workspaces/project.orm-entity.js';
@@ -10,4 +11,5 @@ export const ORM_ENTITIES = [
   WorkspaceModelProviderOrmEntity,
   ApiKeyOrmEntity,
   AgentOrmEntity,
+  AgentVersionOrmEntity,
 ];

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'internal_only'
   | 'not_found'
   | 'agent_not_found'
+  | 'version_not_found'
+  | 'precondition_failed'
   | 'agent_id_conflict'
   | 'body_too_large'
   | 'unsupported_media_type'

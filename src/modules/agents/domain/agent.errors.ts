@@ -37,3 +37,20 @@ export class AgentNotFoundError extends DomainError {
     super(`Agent ${id} not found`);
   }
 }
+
+export class AgentVersionNotFoundError extends DomainError {
+  readonly code = 'version_not_found';
+
+  constructor(agentId: string, version: string) {
+    super(`Agent ${agentId} has no version ${version}`);
+  }
+}
+
+/** If-Match named another state of the agent than the current one. */
+export class PreconditionFailedError extends DomainError {
+  readonly code = 'precondition_failed';
+
+  constructor(agentId: string) {
+    super(`Agent ${agentId} has changed since that ETag: fetch it again`);
+  }
+}

@@ -1,10 +1,24 @@
 import type { Agent } from './agent.js';
+import type { AgentVersion } from './agent-version.js';
 
-/** Where agents are kept. Every method takes the tenant (project) first. */
+/** Where agents are kept. Every method takes the tenant (project) first; deleted agents are never found. */
 export abstract class AgentRepository {
   /**
-   * Stores a new agent; when it is the project's default, the flag moves to it in the same
-   * atomic write. Throws AgentIdConflictError when the project already has (or had) its id.
+   * Stores a new agent and its first version; when it is the project's default, the flag moves to
+   * it in the same atomic write. Throws AgentIdConflictError when the project has (or had) its id.
    */
   abstract insert(agent: Agent): Promise<void>;
+
+  abstract findById(projectId: string, id: string): Promise<Agent | null>;
+
+  /**
+   * Runs `change` on the agent while no other writer can touch it, then stores what it changed
+   * (and the version it recorded) in the same transaction. Null when there is no such agent.
+   */
+  abstract modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>): Promise<Agent | null>;
+
+  /** Deletes the agent (soft: hidden for good, its id kept; hard: gone with its versions) once `check` lets it. */
+  abstract remove(projectId: string, id: string, mode: 'soft' | 'hard', check: (agent: Agent) => void): Promise<boolean>;
+
+  abstract findVersion(projectId: string, agentId: string, version: string): Promise<AgentVersion | null>;
 }

@@ -1,4 +1,5 @@
 import { Agent } from '../domain/agent.js';
+import type { AgentConfiguration, AgentVersion } from '../domain/agent-version.js';
 import type { DeepResearchModel } from '../domain/agent-rules.js';
 import type { ReasoningEffort } from '../domain/reasoning-effort.js';
 import type { AgentOrmEntity } from './agent.orm-entity.js';
@@ -74,3 +75,22 @@ export const INSERT_COLUMNS = [
   ['version', 'text'], ['revision', 'integer'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
   ['last_run_at', 'timestamptz'],
 ] as const;
+
+export interface AgentVersionRow {
+  project_id: string;
+  agent_id: string;
+  number: number;
+  version: string;
+  configuration: AgentConfiguration;
+  created_at: Date;
+}
+
+export function toVersion(row: AgentVersionRow): AgentVersion {
+  return {
+    projectId: row.project_id,
+    agentId: row.agent_id,
+    version: row.version,
+    configuration: row.configuration,
+    createdAt: row.created_at,
+  };
+}

@@ -1,28 +1,58 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { uniqueViolationOf } from '../../../shared/database/pg-errors.js';
 import { PreparedStatement } from '../../../shared/database/prepared-statement.js';
 import type { Agent } from '../domain/agent.js';
+import type { AgentVersion } from '../domain/agent-version.js';
 import { AgentIdConflictError } from '../domain/agent.errors.js';
 import { AgentRepository } from '../domain/agent.repository.js';
-import { INSERT_COLUMNS, toPersistence } from './agent.mapper.js';
+import { INSERT_COLUMNS, toDomain, toPersistence, toVersion, type AgentRow, type AgentVersionRow } from './agent.mapper.js';
 
 const COLUMNS = INSERT_COLUMNS.map(([name]) => name).join(', ');
 const PARAMETERS = INSERT_COLUMNS.map(([, type], index) => `$${index + 1}::${type}`).join(', ');
-const INSERT = new PreparedStatement('agent_insert', `INSERT INTO agents (${COLUMNS}) VALUES (${PARAMETERS})`);
-// One statement, so one atomic write: the old default loses the flag, then the new agent is
-// inserted (reading `cleared` makes PostgreSQL run the UPDATE first).
-const INSERT_AS_DEFAULT = new PreparedStatement('agent_insert_as_default', `
-  WITH cleared AS (
-    UPDATE agents SET is_default = false, updated_at = $${INSERT_COLUMNS.length + 1}::timestamptz, revision = revision + 1
-     WHERE project_id = $1 AND is_default
-    RETURNING 1)
-  INSERT INTO agents (${COLUMNS})
-  SELECT ${PARAMETERS} WHERE (SELECT count(*) FROM cleared) >= 0`);
+const FIRST_VERSION_PARAMETER = `$${INSERT_COLUMNS.length + 1}::jsonb`;
+// The agent and its first version (1, the agent's version) in one statement: one round trip.
+const INSERT = new PreparedStatement(
+  'agent_insert',
+  `WITH agent AS (INSERT INTO agents (${COLUMNS}) VALUES (${PARAMETERS}) RETURNING project_id, id, version, created_at)
+   INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at)
+   SELECT project_id, id, 1, version, ${FIRST_VERSION_PARAMETER}, created_at FROM agent`,
+);
+// The same, when the new agent is the project's default: the old default loses the flag first
+// (reading `cleared` makes PostgreSQL run that UPDATE before the INSERT).
+const INSERT_AS_DEFAULT = new PreparedStatement(
+  'agent_insert_as_default',
+  `WITH cleared AS (
+     UPDATE agents SET is_default = false, updated_at = $19::timestamptz, revision = revision + 1
+      WHERE project_id = $1 AND is_default
+     RETURNING 1),
+   agent AS (
+     INSERT INTO agents (${COLUMNS}) SELECT ${PARAMETERS} WHERE (SELECT count(*) FROM cleared) >= 0
+     RETURNING project_id, id, version, created_at)
+   INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at)
+   SELECT project_id, id, 1, version, ${FIRST_VERSION_PARAMETER}, created_at FROM agent`,
+);
+const FIND_LIVE = new PreparedStatement<AgentRow>(
+  'agent_find',
+  'SELECT * FROM agents WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL',
+);
+const LOCK_LIVE = 'SELECT * FROM agents WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE';
+const UPDATE = `UPDATE agents SET (${COLUMNS}) = (${PARAMETERS}) WHERE project_id = $1 AND id = $2`;
+const CLEAR_OTHER_DEFAULT = `
+  UPDATE agents SET is_default = false, updated_at = $3, revision = revision + 1
+   WHERE project_id = $1 AND is_default AND id <> $2`;
+const INSERT_VERSION = `
+  INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at)
+  SELECT $1, $2, coalesce(max(number), 0) + 1, $3, $4::jsonb, $5 FROM agent_versions WHERE project_id = $1 AND agent_id = $2`;
+const SOFT_DELETE = `
+  UPDATE agents SET deleted_at = $3, is_default = false, updated_at = $3, revision = revision + 1
+   WHERE project_id = $1 AND id = $2`;
+const HARD_DELETE = 'DELETE FROM agents WHERE project_id = $1 AND id = $2';
+const FIND_VERSION = 'SELECT * FROM agent_versions WHERE project_id = $1 AND agent_id = $2 AND version = $3';
 
 const PRIMARY_KEY = 'agents_pkey';
 const ONE_DEFAULT = 'agents_one_default_per_project';
-// Two creates moving the default at once: the later one finds the flag taken and tries again.
+// Two writers moving the default at once: the later one finds the flag taken and tries again.
 const DEFAULT_MOVE_ATTEMPTS = 5;
 
 @Injectable()
@@ -32,16 +62,69 @@ export class TypeOrmAgentRepository extends AgentRepository {
   }
 
   async insert(agent: Agent): Promise<void> {
-    const values = toPersistence(agent);
+    const values = [...toPersistence(agent), JSON.stringify(agent.recordedVersion!.configuration)];
+    await this.retryingDefaultMoves(async () => {
+      try {
+        await (agent.isDefault ? INSERT_AS_DEFAULT : INSERT).run(this.dataSource, values);
+      } catch (error) {
+        if (uniqueViolationOf(error)?.constraint === PRIMARY_KEY) throw new AgentIdConflictError(agent.id);
+        throw error;
+      }
+    });
+  }
+
+  async findById(projectId: string, id: string): Promise<Agent | null> {
+    const [row] = await FIND_LIVE.run(this.dataSource, [projectId, id]);
+    return row ? toDomain(row) : null;
+  }
+
+  modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>): Promise<Agent | null> {
+    return this.retryingDefaultMoves(() =>
+      this.dataSource.transaction(async (manager) => {
+        const agent = await this.lock(manager, projectId, id);
+        if (!agent) return null;
+        const before = agent.snapshot();
+        await change(agent);
+        const after = agent.snapshot();
+        if (after === before) return agent;
+        if (after.isDefault && !before.isDefault) await manager.query(CLEAR_OTHER_DEFAULT, [projectId, id, after.updatedAt]);
+        await manager.query(UPDATE, toPersistence(agent));
+        const version = agent.recordedVersion;
+        if (version) {
+          await manager.query(INSERT_VERSION, [projectId, id, version.version, JSON.stringify(version.configuration), version.createdAt]);
+        }
+        return agent;
+      }),
+    );
+  }
+
+  remove(projectId: string, id: string, mode: 'soft' | 'hard', check: (agent: Agent) => void): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const agent = await this.lock(manager, projectId, id);
+      if (!agent) return false;
+      check(agent);
+      if (mode === 'hard') await manager.query(HARD_DELETE, [projectId, id]);
+      else await manager.query(SOFT_DELETE, [projectId, id, new Date()]);
+      return true;
+    });
+  }
+
+  async findVersion(projectId: string, agentId: string, version: string): Promise<AgentVersion | null> {
+    const [row]: AgentVersionRow[] = await this.dataSource.query(FIND_VERSION, [projectId, agentId, version]);
+    return row ? toVersion(row) : null;
+  }
+
+  private async lock(manager: EntityManager, projectId: string, id: string): Promise<Agent | null> {
+    const [row]: AgentRow[] = await manager.query(LOCK_LIVE, [projectId, id]);
+    return row ? toDomain(row) : null;
+  }
+
+  private async retryingDefaultMoves<T>(write: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        if (agent.isDefault) await INSERT_AS_DEFAULT.run(this.dataSource, [...values, agent.snapshot().createdAt]);
-        else await INSERT.run(this.dataSource, values);
-        return;
+        return await write();
       } catch (error) {
-        const violated = uniqueViolationOf(error)?.constraint;
-        if (violated === PRIMARY_KEY) throw new AgentIdConflictError(agent.id);
-        if (violated === ONE_DEFAULT && attempt < DEFAULT_MOVE_ATTEMPTS) continue;
+        if (uniqueViolationOf(error)?.constraint === ONE_DEFAULT && attempt < DEFAULT_MOVE_ATTEMPTS) continue;
         throw error;
       }
     }

@@ -1,20 +1,10 @@
 import type { Caller } from '../../../../shared/domain/caller.js';
 import { ValidationFailedError } from '../../../../shared/domain/domain-error.js';
-import type { Agent } from '../../domain/agent.js';
 import { AgentIdConflictError, ModelLockedError, ProviderNotConnectedError } from '../../domain/agent.errors.js';
-import { AgentRepository } from '../../domain/agent.repository.js';
+import { InMemoryAgents } from '../../../../../test/support/in-memory-agents.js';
 import { WorkspaceProviders, type ConnectedProvider } from '../workspace-providers.port.js';
 import { CreateAgentCommand } from './create-agent.command.js';
 import { CreateAgentHandler } from './create-agent.handler.js';
-
-class InMemoryAgents extends AgentRepository {
-  readonly saved: Agent[] = [];
-
-  async insert(agent: Agent): Promise<void> {
-    if (this.saved.some((a) => a.projectId === agent.projectId && a.id === agent.id)) throw new AgentIdConflictError(agent.id);
-    this.saved.push(agent);
-  }
-}
 
 class FakeProviders extends WorkspaceProviders {
   readonly asked: string[] = [];
@@ -42,7 +32,8 @@ describe('CreateAgentHandler', () => {
 
     const agent = await handler.execute(new CreateAgentCommand({ name: 'Bot', model: 'claude-haiku-4-5' }, caller()));
 
-    expect(agents.saved).toEqual([agent]);
+    expect([...agents.agents.values()]).toEqual([agent]);
+    expect(agents.versions.map((v) => [v.agentId, v.version])).toEqual([[agent.id, '1.0.0']]);
     expect(agent.snapshot()).toMatchObject({ projectId: 'prj_1', userId: 'usr_1', name: 'Bot', reasoningEffort: 'low' });
     expect(providers.asked).toEqual([]); // a managed model needs no look-up
   });
@@ -67,7 +58,7 @@ describe('CreateAgentHandler', () => {
 
     await expect(handler.execute(new CreateAgentCommand({ name: 'Bot', model: 'claude-opus-4-6' }, caller()))).rejects.toBeInstanceOf(ModelLockedError);
     await expect(handler.execute(new CreateAgentCommand({ name: '', model: 'nope' }, caller()))).rejects.toBeInstanceOf(ValidationFailedError);
-    expect(agents.saved).toEqual([]);
+    expect(agents.agents.size).toBe(0);
   });
 
   it('passes the repository\'s conflict through', async () => {

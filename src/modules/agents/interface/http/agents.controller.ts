@@ -1,23 +1,39 @@
-import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Caller as CallerType } from '../../../../shared/domain/caller.js';
 import { ApiErrorResponses } from '../../../../shared/http/api-error-responses.decorator.js';
+import { RequestValidationError } from '../../../../shared/http/request-validation.error.js';
 import { ValidBody } from '../../../../shared/http/valid-body.pipe.js';
 import { Auth, Caller } from '../../../auth/auth.decorators.js';
 import { CreateAgentCommand } from '../../application/create-agent/create-agent.command.js';
+import { DeleteAgentCommand } from '../../application/delete-agent/delete-agent.command.js';
+import { GetAgentQuery } from '../../application/get-agent/get-agent.query.js';
+import { ListAgentsQuery } from '../../application/list-agents/list-agents.query.js';
 import { ListModelsQuery } from '../../application/list-models/list-models.query.js';
+import { UpdateAgentCommand } from '../../application/update-agent/update-agent.command.js';
 import { agentViolations } from '../../domain/agent-rules.js';
+import { AgentListResponse, DeletedResponse, toAgentList } from './agent-list.response.js';
 import { AgentEnvelope, toAgentView } from './agent.response.js';
 import { toNewAgent } from './create-agent.mapper.js';
 import { CreateAgentRequest } from './create-agent.request.js';
+import { etagOf, noneMatchHits, parseIfMatch } from './entity-tag.js';
+import { PAGE_LIMIT, parseListAgentsQuery } from './list-query.js';
 import { ModelsResponse } from './models.response.js';
+import { agentIdParam } from './path-params.js';
+import { UpdateAgentRequest } from './update-agent.request.js';
 
 const createAgentBody = new ValidBody(CreateAgentRequest, {
   alsoCheck: (wellShaped) =>
     agentViolations(toNewAgent(wellShaped)).map((v) => ({ loc: ['body', ...v.path], msg: v.message, type: v.code })),
 });
+const updateAgentBody = new ValidBody(UpdateAgentRequest);
+
+const ETAG_HEADER = { ETag: { description: 'The agent\'s current entity tag, for If-Match and If-None-Match', schema: { type: 'string', example: '"mhz3k1c0-2"' } } };
+const AGENT_ID = ApiParam({ name: 'id', description: 'The agent id', example: 'support-bot' });
 
 @ApiTags('Agents')
 @Controller('v1/agents')
@@ -33,9 +49,9 @@ export class AgentsController {
   @ApiOperation({ summary: 'Create an agent', operationId: 'createAgent' })
   @ApiBody({ type: CreateAgentRequest })
   @ApiCreatedResponse({
-    description: 'The agent was created',
+    description: 'The agent was created, with its first version',
     type: AgentEnvelope,
-    headers: { Location: { description: 'URL of the new agent', schema: { type: 'string', example: '/v1/agents/support-bot' } } },
+    headers: { Location: { description: 'URL of the new agent', schema: { type: 'string', example: '/v1/agents/support-bot' } }, ...ETAG_HEADER },
   })
   @ApiErrorResponses(400, 409, 413, 415, 422)
   async create(
@@ -44,8 +60,34 @@ export class AgentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AgentEnvelope> {
     const agent = await this.commands.execute(new CreateAgentCommand(toNewAgent(body), caller));
-    void reply.header('location', `/v1/agents/${encodeURIComponent(agent.id)}`);
+    void reply.header('location', `/v1/agents/${encodeURIComponent(agent.id)}`).header('etag', etagOf(agent));
     return { agent: toAgentView(agent) };
+  }
+
+  @Get()
+  @Auth('agents:read')
+  @ApiOperation({ summary: "List the project's agents, newest first, a page at a time", operationId: 'listAgents' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: PAGE_LIMIT.max, default: PAGE_LIMIT.default }, description: 'Agents per page' })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'next_cursor of the previous page' })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: 'By creation time; default desc (newest first)' })
+  @ApiQuery({ name: 'model', required: false, type: String, description: 'Only agents of this model', example: 'claude-sonnet-4-5' })
+  @ApiQuery({ name: 'isActive', required: false, schema: { type: 'string', enum: ['true', 'false'] } })
+  @ApiQuery({ name: 'isDefault', required: false, schema: { type: 'string', enum: ['true', 'false'] } })
+  @ApiQuery({ name: 'skill', required: false, type: String, description: 'Only agents with this skill enabled', example: 'deep_research' })
+  @ApiQuery({ name: 'q', required: false, type: String, description: 'Case-insensitive search in the name', example: 'support' })
+  @ApiQuery({
+    name: 'metadata',
+    required: false,
+    style: 'deepObject',
+    explode: true,
+    schema: { type: 'object', additionalProperties: { type: 'string' } },
+    description: 'metadata[key]=value: only agents whose metadata has exactly this top-level string value',
+  })
+  @ApiOkResponse({ type: AgentListResponse })
+  @ApiErrorResponses(422)
+  async list(@Query() query: Record<string, unknown>, @Caller() caller: CallerType): Promise<AgentListResponse> {
+    const { filter, page } = parseListAgentsQuery(query);
+    return toAgentList(await this.queries.execute(new ListAgentsQuery(filter, page, caller)));
   }
 
   @Get('models')
@@ -55,4 +97,65 @@ export class AgentsController {
   models(@Caller() caller: CallerType): Promise<ModelsResponse> {
     return this.queries.execute(new ListModelsQuery(caller)) as Promise<ModelsResponse>;
   }
+
+  @Get(':id')
+  @Auth('agents:read')
+  @ApiOperation({ summary: 'Get an agent', operationId: 'getAgent' })
+  @AGENT_ID
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag of the agent: 304 when it has not changed' })
+  @ApiOkResponse({ type: AgentEnvelope, headers: ETAG_HEADER })
+  @ApiResponse({ status: 304, description: 'Not modified since the ETag of If-None-Match', headers: ETAG_HEADER })
+  @ApiErrorResponses(404)
+  async get(
+    @Param('id') id: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Caller() caller: CallerType,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AgentEnvelope | undefined> {
+    const agent = await this.queries.execute(new GetAgentQuery(agentIdParam(id), caller));
+    void reply.header('etag', etagOf(agent));
+    if (noneMatchHits(ifNoneMatch, agent)) {
+      void reply.status(304);
+      return undefined;
+    }
+    return { agent: toAgentView(agent) };
+  }
+
+  @Patch(':id')
+  @Auth('agents:write')
+  @ApiOperation({ summary: 'Change an agent (a new version when its configuration changes)', operationId: 'updateAgent' })
+  @AGENT_ID
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag the change is based on: 412 when the agent has changed since' })
+  @ApiBody({ type: UpdateAgentRequest })
+  @ApiOkResponse({ type: AgentEnvelope, headers: ETAG_HEADER })
+  @ApiErrorResponses(400, 404, 412, 413, 415, 422)
+  async update(
+    @Param('id') id: string,
+    @Body(updateAgentBody) body: UpdateAgentRequest,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Caller() caller: CallerType,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AgentEnvelope> {
+    const agent = await this.commands.execute(new UpdateAgentCommand(agentIdParam(id), body, parseIfMatch(ifMatch), caller));
+    void reply.header('etag', etagOf(agent));
+    return { agent: toAgentView(agent) };
+  }
+
+  @Delete(':id')
+  @Auth('agents:write')
+  @ApiOperation({ summary: 'Delete an agent: soft by default (its id is never reused), or with ?hard=true for good', operationId: 'deleteAgent' })
+  @AGENT_ID
+  @ApiQuery({ name: 'hard', required: false, schema: { type: 'string', enum: ['true', 'false'], default: 'false' }, description: 'Remove the agent and its versions' })
+  @ApiOkResponse({ type: DeletedResponse })
+  @ApiErrorResponses(404, 422)
+  async remove(@Param('id') id: string, @Query('hard') hard: unknown, @Caller() caller: CallerType): Promise<DeletedResponse> {
+    await this.commands.execute(new DeleteAgentCommand(agentIdParam(id), parseHard(hard), caller));
+    return { deleted: true };
+  }
+}
+
+function parseHard(value: unknown): 'soft' | 'hard' {
+  if (value === undefined || value === 'false') return 'soft';
+  if (value === 'true') return 'hard';
+  throw new RequestValidationError([{ loc: ['query', 'hard'], msg: 'Input should be true or false', type: 'bool_parsing' }]);
 }

@@ -1,0 +1,87 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Caller as CallerType } from '../../../../shared/domain/caller.js';
+import { ApiErrorResponses } from '../../../../shared/http/api-error-responses.decorator.js';
+import { ValidBody } from '../../../../shared/http/valid-body.pipe.js';
+import { Auth, Caller } from '../../../auth/auth.decorators.js';
+import { GetVersionQuery } from '../../application/get-version/get-version.query.js';
+import { ListVersionsQuery } from '../../application/list-versions/list-versions.query.js';
+import { RestoreVersionCommand } from '../../application/restore-version/restore-version.command.js';
+import { AgentVersionEnvelope, AgentVersionListResponse, toVersionList, toVersionView } from './agent-version.response.js';
+import { AgentEnvelope, toAgentView } from './agent.response.js';
+import { etagOf } from './entity-tag.js';
+import { PAGE_LIMIT, parseListVersionsQuery } from './list-query.js';
+import { agentIdParam, versionParam } from './path-params.js';
+import { RestoreVersionRequest } from './restore-version.request.js';
+
+const restoreBody = new ValidBody(RestoreVersionRequest);
+const AGENT_ID = ApiParam({ name: 'id', description: 'The agent id', example: 'support-bot' });
+const VERSION = ApiParam({ name: 'version', description: 'A semantic version of the agent', example: '1.0.0' });
+
+@ApiTags('Versions')
+@Controller('v1/agents/:id/versions')
+export class AgentVersionsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get()
+  @Auth('agents:read')
+  @ApiOperation({ summary: "List an agent's versions, newest first", operationId: 'listAgentVersions' })
+  @AGENT_ID
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: PAGE_LIMIT.max, default: PAGE_LIMIT.default } })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'next_cursor of the previous page' })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: 'Default desc (newest first)' })
+  @ApiOkResponse({ type: AgentVersionListResponse })
+  @ApiErrorResponses(404, 422)
+  async list(@Param('id') id: string, @Query() query: Record<string, unknown>, @Caller() caller: CallerType): Promise<AgentVersionListResponse> {
+    const page = parseListVersionsQuery(query);
+    return toVersionList(await this.queries.execute(new ListVersionsQuery(agentIdParam(id), page, caller)));
+  }
+
+  @Get(':version')
+  @Auth('agents:read')
+  @ApiOperation({ summary: 'Get one version of an agent', operationId: 'getAgentVersion' })
+  @AGENT_ID
+  @VERSION
+  @ApiOkResponse({ type: AgentVersionEnvelope })
+  @ApiErrorResponses(404)
+  async get(@Param('id') id: string, @Param('version') version: string, @Caller() caller: CallerType): Promise<AgentVersionEnvelope> {
+    const agentId = agentIdParam(id);
+    const found = await this.queries.execute(new GetVersionQuery(agentId, versionParam(agentId, version), caller));
+    return { version: toVersionView(found) };
+  }
+
+  @Post(':version/restore')
+  @HttpCode(201)
+  @Auth('agents:write')
+  @ApiOperation({ summary: "Make a new version with an earlier version's configuration", operationId: 'restoreAgentVersion' })
+  @AGENT_ID
+  @VERSION
+  @ApiBody({ type: RestoreVersionRequest, required: false })
+  @ApiCreatedResponse({
+    description: 'The agent, now at the new version',
+    type: AgentEnvelope,
+    headers: { Location: { description: 'URL of the new version', schema: { type: 'string', example: '/v1/agents/support-bot/versions/1.0.3' } } },
+  })
+  @ApiErrorResponses(400, 404, 413, 415, 422)
+  async restore(
+    @Param('id') id: string,
+    @Param('version') version: string,
+    @Body() raw: unknown,
+    @Caller() caller: CallerType,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AgentEnvelope> {
+    const agentId = agentIdParam(id);
+    // The body is optional: no body restores under the next patch version.
+    const body = raw === undefined || raw === null ? {} : restoreBody.transform(raw);
+    const agent = await this.commands.execute(new RestoreVersionCommand(agentId, versionParam(agentId, version), body.version, caller));
+    void reply
+      .header('location', `/v1/agents/${encodeURIComponent(agent.id)}/versions/${encodeURIComponent(agent.version)}`)
+      .header('etag', etagOf(agent));
+    return { agent: toAgentView(agent) };
+  }
+}
