@@ -2,11 +2,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { ConfigModule } from './config/config.module.js';
 import type { Environment } from './config/environment.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { HealthModule } from './modules/health/health.module.js';
 import { ErrorFilter } from './shared/http/error.filter.js';
+import { loggingOptions } from './shared/http/logging.js';
 
 @Module({})
 export class AppModule {
@@ -15,10 +19,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ConfigModule.forRoot(environment),
+        LoggerModule.forRoot(loggingOptions(environment.logLevel)),
         TypeOrmModule.forRoot(dataSourceOptions({ ...environment.database, url: databaseUrl })),
         CqrsModule.forRoot(),
         AuthModule,
         AgentsModule,
+        HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],
     };

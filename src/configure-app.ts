@@ -1,17 +1,52 @@
+import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { Logger } from 'nestjs-pino';
 import type { Environment } from './config/environment.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { refuseNonJsonBodies } from './shared/http/json-only.js';
+import { requestIdOf } from './shared/http/request-id.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** The Fastify options of the service (main.ts and the tests alike). */
+export function fastifyOptions(environment: Pick<Environment, 'requestTimeoutMs'>): FastifyServerOptions {
+  return {
+    bodyLimit: BODY_LIMIT_BYTES,
+    // A handler still running after this is answered 503; a request still arriving, dropped.
+    handlerTimeout: environment.requestTimeoutMs,
+    requestTimeout: environment.requestTimeoutMs,
+    // On close: idle keep-alive connections are closed at once, busy ones once answered.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    genReqId: requestIdOf,
+  };
+}
+
 /** Everything between Nest and the wire, shared by main.ts and the tests so they run the same pipeline. */
-export function configureApp(app: NestFastifyApplication, environment: Pick<Environment, 'docsEnabled'>): void {
+export async function configureApp(
+  app: NestFastifyApplication,
+  environment: Pick<Environment, 'docsEnabled' | 'corsOrigins'>,
+): Promise<void> {
+  app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   refuseNonJsonBodies(fastify);
-  app.enableShutdownHooks();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  await app.register(helmet as never, {
+    // Swagger UI's page needs its inline style and the data: images of its theme.
+    contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
+  });
+  if (environment.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: [...environment.corsOrigins],
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy'],
+      maxAge: 600,
+    });
+  }
   if (environment.docsEnabled) {
     SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   }

@@ -1,35 +1,56 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { BODY_LIMIT_BYTES, configureApp } from './configure-app.js';
-import { loadEnvironment } from './config/environment.js';
-import { openDatabase } from './database/open-database.js';
+import { configureApp, fastifyOptions } from './configure-app.js';
+import { loadEnvironment, type Environment } from './config/environment.js';
 import { printDevelopmentKeyIfEmpty } from './database/development-key.js';
+import { openDatabase, type OpenDatabase } from './database/open-database.js';
 
 async function bootstrap(): Promise<void> {
   const environment = loadEnvironment(process.env);
-  const logger = new Logger('Bootstrap');
-  const database = await openDatabase(environment, logger);
-
+  const database = await openDatabase(environment, console);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(environment, database.url),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-    { bodyParser: false, logger: ['error', 'warn', 'log'] },
+    new FastifyAdapter(fastifyOptions(environment)),
+    { bodyParser: false, bufferLogs: true },
   );
-  configureApp(app, environment);
+  await configureApp(app, environment);
+  const logger = app.get(Logger);
   await printDevelopmentKeyIfEmpty(app, logger);
   await app.listen(environment.port, environment.host);
   logger.log(`Agents API listening on http://${environment.host}:${environment.port} (docs at /docs)`);
+  stopGracefullyOn(['SIGTERM', 'SIGINT'], app, database, environment, logger);
+}
 
-  const stopDatabase = async () => {
+/**
+ * On SIGTERM: stop taking connections, let the requests in flight finish, then close the pool (and
+ * the embedded PostgreSQL) and exit 0 — or exit 1 if that takes longer than SHUTDOWN_TIMEOUT_MS.
+ */
+function stopGracefullyOn(
+  signals: NodeJS.Signals[],
+  app: NestFastifyApplication,
+  database: OpenDatabase,
+  environment: Environment,
+  logger: Logger,
+): void {
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: finishing the requests in flight, then stopping`);
+    setTimeout(() => {
+      logger.error(`still stopping after ${environment.shutdownTimeoutMs} ms: exiting`);
+      process.exit(1);
+    }, environment.shutdownTimeoutMs).unref();
+    // The HTTP server first: Nest's own close() would close the database before the server.
+    await app.getHttpAdapter().getInstance().close();
     await app.close();
     await database.stop();
     process.exit(0);
   };
-  process.once('SIGTERM', stopDatabase);
-  process.once('SIGINT', stopDatabase);
+  for (const signal of signals) process.once(signal, (received) => void stop(received));
 }
 
 bootstrap().catch((error: unknown) => {

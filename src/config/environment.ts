@@ -33,17 +33,45 @@ class EnvironmentVariables {
 
   @Transform(toBoolean) @IsBoolean()
   DOCS_ENABLED: boolean = true;
+
+  @IsInt() @Min(0)
+  RATE_LIMIT_PER_MINUTE: number = 1_200;
+
+  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @IsInt() @Min(100)
+  SHUTDOWN_TIMEOUT_MS: number = 10_000;
+
+  @IsInt() @Min(100)
+  REQUEST_TIMEOUT_MS: number = 30_000;
+
+  @IsOptional() @IsString()
+  CORS_ORIGINS?: string;
+
+  @IsInt() @Min(1) @Max(720)
+  IDEMPOTENCY_TTL_HOURS: number = 24;
 }
 
-export interface Environment {
-  readonly port: number;
-  readonly host: string;
+/** The validated environment; injectable as itself (the class is the DI token). */
+export abstract class Environment {
+  abstract readonly port: number;
+  abstract readonly host: string;
   /** Unset: the service runs its own embedded PostgreSQL. */
-  readonly databaseUrl: string | undefined;
-  readonly database: { readonly poolSize: number; readonly statementTimeoutMs: number };
-  readonly embeddedPostgres: { readonly dataDir: string; readonly port: number };
-  readonly logLevel: string;
-  readonly docsEnabled: boolean;
+  abstract readonly databaseUrl: string | undefined;
+  abstract readonly database: { readonly poolSize: number; readonly statementTimeoutMs: number };
+  abstract readonly embeddedPostgres: { readonly dataDir: string; readonly port: number };
+  abstract readonly logLevel: string;
+  abstract readonly docsEnabled: boolean;
+  /** Requests per API key per minute; 0 turns the limit off. */
+  abstract readonly rateLimitPerMinute: number;
+  /** Set: the rate limit is shared by every instance through Redis. */
+  abstract readonly redisUrl: string | undefined;
+  abstract readonly shutdownTimeoutMs: number;
+  abstract readonly requestTimeoutMs: number;
+  /** Origins allowed by CORS; empty: CORS stays closed. */
+  abstract readonly corsOrigins: readonly string[];
+  abstract readonly idempotencyTtlHours: number;
 }
 
 /** Reads and checks the environment once, at start; a bad value stops the service, named. */
@@ -63,5 +91,11 @@ export function loadEnvironment(source: NodeJS.ProcessEnv): Environment {
     embeddedPostgres: { dataDir: variables.EMBEDDED_PG_DIR, port: variables.EMBEDDED_PG_PORT },
     logLevel: variables.LOG_LEVEL,
     docsEnabled: variables.DOCS_ENABLED,
+    rateLimitPerMinute: variables.RATE_LIMIT_PER_MINUTE,
+    redisUrl: variables.REDIS_URL,
+    shutdownTimeoutMs: variables.SHUTDOWN_TIMEOUT_MS,
+    requestTimeoutMs: variables.REQUEST_TIMEOUT_MS,
+    corsOrigins: (variables.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    idempotencyTtlHours: variables.IDEMPOTENCY_TTL_HOURS,
   };
 }

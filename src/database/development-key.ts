@@ -1,11 +1,11 @@
-import type { INestApplication, Logger } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiKeyIssuer } from '../modules/auth/api-key-issuer.js';
 import { ApiKeyRepository } from '../modules/auth/api-key.repository.js';
 import { WorkspaceAdmin } from '../modules/workspaces/workspace-admin.js';
 
 /** On the first start, with no workspace at all, a workspace and a key to try the API with at once. */
-export async function printDevelopmentKeyIfEmpty(app: INestApplication, logger: Logger): Promise<void> {
+export async function printDevelopmentKeyIfEmpty(app: INestApplication, logger: LoggerService): Promise<void> {
   const dataSource = app.get(DataSource);
   const workspaces = new WorkspaceAdmin(dataSource);
   if (!(await workspaces.isEmpty())) return;

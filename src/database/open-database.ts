@@ -1,4 +1,3 @@
-import type { Logger } from '@nestjs/common';
 import type { Environment } from '../config/environment.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { runMigrations } from './run-migrations.js';
@@ -9,7 +8,7 @@ export interface OpenDatabase {
 }
 
 /** DATABASE_URL's server, or the embedded one when it is unset; migrated to the latest schema. */
-export async function openDatabase(environment: Environment, logger: Logger): Promise<OpenDatabase> {
+export async function openDatabase(environment: Environment, logger: { log(message: string): void }): Promise<OpenDatabase> {
   let database: OpenDatabase = { url: environment.databaseUrl ?? '', stop: async () => {} };
   if (!environment.databaseUrl) {
     logger.log(`DATABASE_URL is unset: starting the embedded PostgreSQL in ${environment.embeddedPostgres.dataDir}`);

@@ -23,7 +23,9 @@ describe('OpenAPI document and Swagger UI', () => {
 
   it('declares the bearer scheme and puts every /v1 route behind it', () => {
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    for (const [path, item] of Object.entries<any>(document.paths)) {
+    const v1 = Object.entries<any>(document.paths).filter(([path]) => path.startsWith('/v1/'));
+    expect(v1.length).toBeGreaterThanOrEqual(5);
+    for (const [path, item] of v1) {
       for (const operation of Object.values<any>(item)) {
         expect([path, operation.security]).toEqual([path, expect.arrayContaining([{ bearer: [] }])]);
         expect([path, Object.keys(operation.responses)]).toEqual([path, expect.arrayContaining(['401', '403'])]);
@@ -49,6 +51,11 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(schema.properties.reasoningEffort.enum).toEqual(['minimal', 'low', 'medium', 'high']);
     expect(schema.properties.name).toMatchObject({ minLength: 1, maxLength: 255 });
     expect(schema.properties.id.pattern).toBe('^[A-Za-z0-9][A-Za-z0-9._-]*$');
+  });
+
+  it('leaves health outside /v1 and without a key', () => {
+    expect(Object.keys(document.paths).filter((path) => !path.startsWith('/v1/')).sort()).toEqual(['/health/live', '/health/ready']);
+    expect(document.paths['/health/ready'].get.security).toBeUndefined();
   });
 
   it('matches the reviewed snapshot (a contract change shows up in review)', () => {

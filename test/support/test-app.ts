@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { loadEnvironment } from '../../src/config/environment.js';
-import { BODY_LIMIT_BYTES, configureApp } from '../../src/configure-app.js';
+import { configureApp, fastifyOptions } from '../../src/configure-app.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { TenantFactory } from './tenants.js';
 
@@ -17,15 +17,15 @@ export interface TestApp {
 }
 
 /** The whole service, configured exactly as main.ts does, on a fresh database and a real socket. */
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(variables: Record<string, string> = {}): Promise<TestApp> {
   const database: TestDatabase = await createTestDatabase();
-  const environment = loadEnvironment({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: '10' });
+  const environment = loadEnvironment({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: '10', LOG_LEVEL: 'silent', ...variables });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(environment, database.url),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    new FastifyAdapter(fastifyOptions(environment)),
     { bodyParser: false, logger: false },
   );
-  configureApp(app, environment);
+  await configureApp(app, environment);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const dataSource = app.get(DataSource);

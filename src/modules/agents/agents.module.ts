@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { WorkspacesModule } from '../workspaces/workspaces.module.js';
 import { AgentQueries } from './application/agent-queries.port.js';
 import { CreateAgentHandler } from './application/create-agent/create-agent.handler.js';
@@ -17,7 +18,7 @@ import { AgentVersionsController } from './interface/http/agent-versions.control
 import { AgentsController } from './interface/http/agents.controller.js';
 
 @Module({
-  imports: [WorkspacesModule],
+  imports: [WorkspacesModule, IdempotencyModule],
   controllers: [AgentsController, AgentVersionsController],
   providers: [
     CreateAgentHandler,

@@ -53,6 +53,16 @@ export class ApiKeyRepository {
     await this.dataSource.getRepository(ApiKeyOrmEntity).insert(key);
   }
 
+  /** Moves last_used_at forward for many keys in one statement. */
+  async recordUse(lastUse: ReadonlyMap<string, Date>): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE api_keys k SET last_used_at = u.at
+         FROM unnest($1::text[], $2::timestamptz[]) AS u(id, at)
+        WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.at)`,
+      [[...lastUse.keys()], [...lastUse.values()]],
+    );
+  }
+
   /** Revokes the key with this id or token hash; false when no unrevoked key matched. */
   async revoke(match: { id: string } | { keyHash: Buffer }): Promise<boolean> {
     const result = await this.dataSource

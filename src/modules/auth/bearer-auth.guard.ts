@@ -6,6 +6,7 @@ import { hashApiKeyToken, MAX_TOKEN_LENGTH } from './api-key-token.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { InsufficientScopeError, UnauthorizedError } from './auth.errors.js';
 import { IS_PUBLIC, REQUIRED_SCOPES } from './auth.decorators.js';
+import { KeyUsageRecorder } from './key-usage-recorder.js';
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
 
@@ -18,6 +19,7 @@ export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyRepository,
+    private readonly usage: KeyUsageRecorder,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,6 +38,7 @@ export class BearerAuthGuard implements CanActivate {
       throw new InsufficientScopeError(required);
     }
     request.caller = key.caller;
+    this.usage.noteUse(key.caller.keyId);
     return true;
   }
 }

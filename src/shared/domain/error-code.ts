@@ -19,4 +19,9 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'method_not_allowed'
   | 'bad_request'
+  | 'rate_limited'
+  | 'idempotency_key_reused'
+  | 'idempotency_key_in_flight'
+  | 'database_unavailable'
+  | 'request_timeout'
   | 'internal_error';

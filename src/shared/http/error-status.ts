@@ -19,12 +19,18 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   agent_id_conflict: HttpStatus.CONFLICT,
   body_too_large: HttpStatus.PAYLOAD_TOO_LARGE,
   unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  rate_limited: HttpStatus.TOO_MANY_REQUESTS,
+  idempotency_key_reused: HttpStatus.UNPROCESSABLE_ENTITY,
+  idempotency_key_in_flight: HttpStatus.CONFLICT,
+  database_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  request_timeout: HttpStatus.SERVICE_UNAVAILABLE,
   internal_error: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
 /** The code of an error the framework (Nest or Fastify) raised with only a status. */
 export const CODE_OF_FRAMEWORK_STATUS: Partial<Record<number, ErrorCode>> = {
   400: 'malformed_json',
+  408: 'request_timeout',
   404: 'not_found',
   405: 'method_not_allowed',
   413: 'body_too_large',

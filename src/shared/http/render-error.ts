@@ -1,6 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { isDatabaseUnavailable } from '../database/pg-errors.js';
 import { DomainError, ValidationFailedError } from '../domain/domain-error.js';
+import { DatabaseUnavailableError, RateLimitedError, RequestTimeoutError } from '../domain/service-errors.js';
 import { CODE_OF_FRAMEWORK_STATUS, ERROR_STATUS } from './error-status.js';
 import { RequestValidationError, type Problem } from './request-validation.error.js';
 
@@ -13,7 +15,12 @@ export interface RenderedError {
 }
 
 /** Any error, as the contract answers it. The one place errors become HTTP. */
-export function renderError(error: unknown): RenderedError {
+export function renderError(thrown: unknown): RenderedError {
+  const error = isDatabaseUnavailable(thrown)
+    ? new DatabaseUnavailableError()
+    : (thrown as { code?: unknown } | null)?.code === 'FST_ERR_HANDLER_TIMEOUT'
+      ? new RequestTimeoutError()
+      : thrown;
   if (error instanceof RequestValidationError) {
     return { status: 422, body: { detail: error.problems }, headers: {} };
   }
@@ -23,8 +30,7 @@ export function renderError(error: unknown): RenderedError {
   }
   if (error instanceof DomainError) {
     const status = ERROR_STATUS[error.code];
-    const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'Bearer' } : {};
-    return { status, body: { detail: error.message, code: error.code }, headers };
+    return { status, body: { detail: error.message, code: error.code }, headers: headersOf(error) };
   }
   const status = frameworkStatus(error);
   if (status !== undefined && status >= 400 && status < 500) {
@@ -40,6 +46,14 @@ export function renderError(error: unknown): RenderedError {
   };
 }
 
+function headersOf(error: DomainError): Record<string, string> {
+  if (error.code === 'unauthorized') return { 'www-authenticate': 'Bearer' };
+  if (error instanceof DatabaseUnavailableError || error instanceof RateLimitedError || error instanceof RequestTimeoutError) {
+    return { 'retry-after': String(error.retryAfterSeconds) };
+  }
+  return {};
+}
+
 function frameworkStatus(error: unknown): number | undefined {
   if (error instanceof HttpException) return error.getStatus();
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
@@ -48,6 +62,7 @@ function frameworkStatus(error: unknown): number | undefined {
 
 const MESSAGES: Record<number, string> = {
   400: 'The request body is not valid JSON',
+  408: 'The request took too long to arrive',
   404: 'Not found',
   405: 'Method not allowed',
   413: 'The request body is larger than 1 MiB',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { uniqueViolationOf } from '../../../shared/database/pg-errors.js';
 import { PreparedStatement } from '../../../shared/database/prepared-statement.js';
+import { currentManager, inTransaction } from '../../../shared/database/transaction-context.js';
 import type { Agent } from '../domain/agent.js';
 import type { AgentVersion } from '../domain/agent-version.js';
 import { AgentIdConflictError } from '../domain/agent.errors.js';
@@ -80,7 +81,7 @@ export class TypeOrmAgentRepository extends AgentRepository {
 
   modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>): Promise<Agent | null> {
     return this.retryingDefaultMoves(() =>
-      this.dataSource.transaction(async (manager) => {
+      inTransaction(this.dataSource, async (manager) => {
         const agent = await this.lock(manager, projectId, id);
         if (!agent) return null;
         const before = agent.snapshot();
@@ -99,7 +100,7 @@ export class TypeOrmAgentRepository extends AgentRepository {
   }
 
   remove(projectId: string, id: string, mode: 'soft' | 'hard', check: (agent: Agent) => void): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const agent = await this.lock(manager, projectId, id);
       if (!agent) return false;
       check(agent);
@@ -110,7 +111,7 @@ export class TypeOrmAgentRepository extends AgentRepository {
   }
 
   async findVersion(projectId: string, agentId: string, version: string): Promise<AgentVersion | null> {
-    const [row]: AgentVersionRow[] = await this.dataSource.query(FIND_VERSION, [projectId, agentId, version]);
+    const [row]: AgentVersionRow[] = await currentManager(this.dataSource).query(FIND_VERSION, [projectId, agentId, version]);
     return row ? toVersion(row) : null;
   }
 

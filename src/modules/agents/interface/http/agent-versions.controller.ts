@@ -1,11 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller as CallerType } from '../../../../shared/domain/caller.js';
 import { ApiErrorResponses } from '../../../../shared/http/api-error-responses.decorator.js';
 import { ValidBody } from '../../../../shared/http/valid-body.pipe.js';
 import { Auth, Caller } from '../../../auth/auth.decorators.js';
+import { IdempotentResponder } from '../../../idempotency/idempotent-responder.js';
+import { ApiIdempotencyKey } from './api-idempotency-key.decorator.js';
 import { GetVersionQuery } from '../../application/get-version/get-version.query.js';
 import { ListVersionsQuery } from '../../application/list-versions/list-versions.query.js';
 import { RestoreVersionCommand } from '../../application/restore-version/restore-version.command.js';
@@ -26,6 +28,7 @@ export class AgentVersionsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly idempotent: IdempotentResponder,
   ) {}
 
   @Get()
@@ -67,21 +70,27 @@ export class AgentVersionsController {
     type: AgentEnvelope,
     headers: { Location: { description: 'URL of the new version', schema: { type: 'string', example: '/v1/agents/support-bot/versions/1.0.3' } } },
   })
+  @ApiIdempotencyKey()
   @ApiErrorResponses(400, 404, 413, 415, 422)
   async restore(
     @Param('id') id: string,
     @Param('version') version: string,
     @Body() raw: unknown,
     @Caller() caller: CallerType,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AgentEnvelope> {
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const agentId = agentIdParam(id);
+    const restored = versionParam(agentId, version);
     // The body is optional: no body restores under the next patch version.
     const body = raw === undefined || raw === null ? {} : restoreBody.transform(raw);
-    const agent = await this.commands.execute(new RestoreVersionCommand(agentId, versionParam(agentId, version), body.version, caller));
-    void reply
-      .header('location', `/v1/agents/${encodeURIComponent(agent.id)}/versions/${encodeURIComponent(agent.version)}`)
-      .header('etag', etagOf(agent));
-    return { agent: toAgentView(agent) };
+    await this.idempotent.send(request, reply, async () => {
+      const agent = await this.commands.execute(new RestoreVersionCommand(agentId, restored, body.version, caller));
+      const headers = {
+        location: `/v1/agents/${encodeURIComponent(agent.id)}/versions/${encodeURIComponent(agent.version)}`,
+        etag: etagOf(agent),
+      };
+      return { status: 201, headers, body: { agent: toAgentView(agent) } };
+    });
   }
 }

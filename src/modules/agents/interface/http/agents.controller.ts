@@ -1,14 +1,16 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller as CallerType } from '../../../../shared/domain/caller.js';
 import { ApiErrorResponses } from '../../../../shared/http/api-error-responses.decorator.js';
 import { RequestValidationError } from '../../../../shared/http/request-validation.error.js';
 import { ValidBody } from '../../../../shared/http/valid-body.pipe.js';
 import { Auth, Caller } from '../../../auth/auth.decorators.js';
+import { IdempotentResponder } from '../../../idempotency/idempotent-responder.js';
+import { ApiIdempotencyKey } from './api-idempotency-key.decorator.js';
 import { CreateAgentCommand } from '../../application/create-agent/create-agent.command.js';
 import { DeleteAgentCommand } from '../../application/delete-agent/delete-agent.command.js';
 import { GetAgentQuery } from '../../application/get-agent/get-agent.query.js';
@@ -41,6 +43,7 @@ export class AgentsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly idempotent: IdempotentResponder,
   ) {}
 
   @Post()
@@ -53,15 +56,19 @@ export class AgentsController {
     type: AgentEnvelope,
     headers: { Location: { description: 'URL of the new agent', schema: { type: 'string', example: '/v1/agents/support-bot' } }, ...ETAG_HEADER },
   })
+  @ApiIdempotencyKey()
   @ApiErrorResponses(400, 409, 413, 415, 422)
   async create(
     @Body(createAgentBody) body: CreateAgentRequest,
     @Caller() caller: CallerType,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AgentEnvelope> {
-    const agent = await this.commands.execute(new CreateAgentCommand(toNewAgent(body), caller));
-    void reply.header('location', `/v1/agents/${encodeURIComponent(agent.id)}`).header('etag', etagOf(agent));
-    return { agent: toAgentView(agent) };
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.idempotent.send(request, reply, async () => {
+      const agent = await this.commands.execute(new CreateAgentCommand(toNewAgent(body), caller));
+      const headers = { location: `/v1/agents/${encodeURIComponent(agent.id)}`, etag: etagOf(agent) };
+      return { status: 201, headers, body: { agent: toAgentView(agent) } };
+    });
   }
 
   @Get()
@@ -110,15 +117,12 @@ export class AgentsController {
     @Param('id') id: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Caller() caller: CallerType,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AgentEnvelope | undefined> {
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const agent = await this.queries.execute(new GetAgentQuery(agentIdParam(id), caller));
     void reply.header('etag', etagOf(agent));
-    if (noneMatchHits(ifNoneMatch, agent)) {
-      void reply.status(304);
-      return undefined;
-    }
-    return { agent: toAgentView(agent) };
+    if (noneMatchHits(ifNoneMatch, agent)) void reply.status(304).send();
+    else void reply.status(200).send({ agent: toAgentView(agent) });
   }
 
   @Patch(':id')

@@ -1,0 +1,55 @@
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { Public } from '../auth/auth.decorators.js';
+
+const DATABASE_TIMEOUT_MS = 1_500;
+
+/** Liveness and readiness for the orchestrator: no key needed, outside /v1. */
+@ApiTags('Health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('live')
+  @Public()
+  @ApiOperation({ summary: 'The process is up (it answers)', operationId: 'live' })
+  @ApiOkResponse({ description: '{"status":"ok"}' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @Public()
+  @ApiOperation({ summary: 'The service can serve: database reachable and every migration applied', operationId: 'ready' })
+  @ApiOkResponse({ description: 'Ready: {"status":"ok", ...}' })
+  @ApiServiceUnavailableResponse({ description: 'Not ready: {"status":"error", ...}, with Retry-After' })
+  async ready(@Res() reply: FastifyReply): Promise<void> {
+    try {
+      const result: HealthCheckResult = await this.health.check([
+        () => this.database.pingCheck('database').withTimeout(DATABASE_TIMEOUT_MS),
+        () => this.migrationsApplied(),
+      ]);
+      void reply.status(200).send(result);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(503).header('retry-after', '5').send(error.getResponse());
+    }
+  }
+
+  private async migrationsApplied() {
+    const check = this.indicators.check('migrations');
+    try {
+      return (await this.dataSource.showMigrations()) ? check.down('migrations are pending') : check.up();
+    } catch {
+      return check.down('could not read the migrations table');
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, EntityManager } from 'typeorm';
+
+// The transaction of the current request, if it opened one: it follows the request through
+// async calls (AsyncLocalStorage), so a repository joins it without being handed it.
+// (@nestjs-cls/transactional does this too, but it is CommonJS requiring Nest 12's ES modules,
+// which Jest cannot load.)
+const current = new AsyncLocalStorage<EntityManager>();
+
+/**
+ * Runs `work` in a transaction: a new one, or, inside another, a savepoint of it (so that a
+ * failed step can be rolled back without aborting the outer work).
+ */
+export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const outer = current.getStore();
+  const run = (manager: EntityManager) => current.run(manager, () => work(manager));
+  return outer ? outer.transaction(run) : dataSource.transaction(run);
+}
+
+/** The manager of the transaction in progress, or the data source's own (autocommit). */
+export function currentManager(dataSource: DataSource): EntityManager {
+  return current.getStore() ?? dataSource.manager;
+}
+
+/** The transaction in progress, if any. */
+export function activeTransaction(): EntityManager | undefined {
+  return current.getStore();
+}

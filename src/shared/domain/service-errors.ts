@@ -1,0 +1,29 @@
+import { DomainError } from './domain-error.js';
+
+/** The database cannot serve now; the client should retry after `retryAfterSeconds`. */
+export class DatabaseUnavailableError extends DomainError {
+  readonly code = 'database_unavailable';
+  readonly retryAfterSeconds = 5;
+
+  constructor() {
+    super('The database is unavailable; retry shortly');
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  readonly code = 'rate_limited';
+
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many requests for this API key; retry in ${retryAfterSeconds} s`);
+  }
+}
+
+/** The request took longer than REQUEST_TIMEOUT_MS to handle. */
+export class RequestTimeoutError extends DomainError {
+  readonly code = 'request_timeout';
+  readonly retryAfterSeconds = 5;
+
+  constructor() {
+    super('The request took too long to handle; retry shortly');
+  }
+}
