@@ -90,7 +90,7 @@ async function main() {
       results.push(await runScenario(scenario, ctx, service, settings));
     }
 
-    printReport({ results, settings, environment });
+    printReport({ results, settings, environment, notes: ctx.notes });
     const failed = results.some((result) => result.measured.non2xx > 0 || (result.warmup?.non2xx ?? 0) > 0);
     if (failed) log('some requests had no 2xx answer: exit code 1');
     return failed ? 1 : 0;
@@ -129,12 +129,15 @@ function makeContext({ baseUrl, key, databaseUrl }) {
   const headers = { authorization: `Bearer ${key.token}` };
   const jsonHeaders = { ...headers, 'content-type': 'application/json' };
   const memo = new Map();
+  const notes = [];
   return {
     baseUrl,
     key,
     headers,
     jsonHeaders,
     log,
+    notes,
+    note: (text) => notes.push(text),
     async call(method, path, body) {
       const response = await fetch(new URL(path, baseUrl), {
         method,

@@ -9,7 +9,7 @@ const COLUMNS = [
   { title: 'requests', value: (r) => grouped(r.measured.total) },
 ];
 
-export function printReport({ results, settings, environment }) {
+export function printReport({ results, settings, environment, notes = [] }) {
   const out = [];
   out.push('## Agents API benchmark', '');
   out.push(`- ${environment.date}, ${environment.cpus} CPUs (load average ${environment.loadAverage} at start), Node ${environment.node}`);
@@ -19,11 +19,12 @@ export function printReport({ results, settings, environment }) {
       `${settings.connections} connections, all to 127.0.0.1`,
   );
   out.push('- req/s counts 2xx answers only, p50/p99 are their latencies; non-2xx counts every other answer, socket error and timeout');
+  for (const note of notes) out.push(`- ${note}`);
   out.push('');
   out.push(...table(results));
 
-  const notes = results.flatMap(failureNotes);
-  if (notes.length > 0) out.push('', ...notes);
+  const failures = results.flatMap(failureNotes);
+  if (failures.length > 0) out.push('', ...failures);
   out.push('');
   for (const result of results) out.push(summaryLine(result));
   process.stdout.write(`${out.join('\n')}\n`);

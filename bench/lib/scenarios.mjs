@@ -20,7 +20,11 @@
 //   ctx.once(key, fn)     fn() once per run, its promise shared: one seeding for several scenarios
 //   ctx.fail(message, details?)  throws an error the runner reports without a stack trace
 //   ctx.log(message)      progress on stderr
+//   ctx.note(text)        a line for the printed report, e.g. what data the figures were measured on
 import { agentBody } from './agent-body.mjs';
+import { SEED, seedAgents } from './seed-agents.mjs';
+
+const PAGE = 20;
 
 export const scenarios = [
   {
@@ -39,4 +43,55 @@ export const scenarios = [
       idReplacement: true, // a fresh id for [<id>] in every request: a unique name each time
     }),
   },
+  {
+    name: 'GET /v1/agents/{id}',
+    async setup(ctx) {
+      const ids = await seededIds(ctx);
+      const { status, headers, body } = await ctx.call('GET', `/v1/agents/${ids[0]}`);
+      if (status !== 200 || body?.agent?.id !== ids[0] || !headers.get('etag')) {
+        ctx.fail(`GET /v1/agents/${ids[0]} answered ${status}, not 200 with the agent and an ETag`, JSON.stringify(body)?.slice(0, 2000));
+      }
+      return ids;
+    },
+    request: (ctx, ids) => ({
+      headers: ctx.headers,
+      // A random agent of the key's project per request.
+      requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/agents/${ids[Math.floor(Math.random() * ids.length)]}` }) }],
+    }),
+  },
+  listScenario(`/v1/agents?limit=${PAGE}`, (total, ids) => total === ids.length),
+  // A filter the (project_id, created_at, id) index does not cover: about 40% of the agents match.
+  listScenario(`/v1/agents?limit=${PAGE}&model=claude-sonnet-4-5`, (total, ids) => total > PAGE && total < ids.length),
 ];
+
+/** The first page of GET `path` on the seeded table, checked once: PAGE agents, and totalOk(total_count, the key's ids). */
+function listScenario(path, totalOk) {
+  return {
+    name: `GET ${path}`,
+    async setup(ctx) {
+      const ids = await seededIds(ctx);
+      const { status, body } = await ctx.call('GET', path);
+      if (status !== 200 || body?.object !== 'list' || body.data?.length !== PAGE || !body.has_more || !totalOk(body.total_count, ids)) {
+        ctx.fail(`GET ${path} answered ${status}, not 200 with a full page of the seeded agents`, JSON.stringify(body).slice(0, 2000));
+      }
+    },
+    request: (ctx) => ({ path, headers: ctx.headers }),
+  };
+}
+
+/** The seeded table (lib/seed-agents.mjs), once for all the GET scenarios: the ids of the key's project. */
+function seededIds(ctx) {
+  return ctx.once('seed agents', async () => {
+    ctx.log(`seeding ${SEED.agents.toLocaleString('en-US')} agents and their versions`);
+    const { ids, deleted, seconds } = await seedAgents(ctx);
+    ctx.log(`seeded in ${seconds.toFixed(1)} s`);
+    const count = (n) => n.toLocaleString('en-US');
+    const removed = deleted > 0 ? `, after deleting the ${count(deleted)} agents the scenarios above made there` : '';
+    ctx.note(
+      `order: as listed, so POST /v1/agents runs on the empty table; the GET scenarios on ${count(SEED.agents)} agents ` +
+        `(each with its first version) seeded with SQL in ${seconds.toFixed(1)} s after the scenarios above them, over ` +
+        `${count(SEED.workspaces * SEED.projectsPerWorkspace)} projects and the key's, which holds ${count(ids.length)} live ones${removed}`,
+    );
+    return ids;
+  });
+}

@@ -5,15 +5,18 @@ import { BenchError, isAlive, log, runCommand, signal, sleep, Tail, waitFor } fr
 const SERVICE_ENTRY = 'dist/src/main.js';
 const CLI_ENTRY = 'dist/src/cli/main.js';
 // Inherited settings that would point the service elsewhere than the benchmark's own database.
-const OVERRIDDEN = ['DATABASE_URL', 'EMBEDDED_PG_DIR', 'EMBEDDED_PG_PORT', 'PORT', 'HOST'];
+const OVERRIDDEN = ['DATABASE_URL', 'EMBEDDED_PG_DIR', 'EMBEDDED_PG_PORT', 'PORT', 'HOST', 'RATE_LIMIT_PER_MINUTE'];
 
 export const entries = { service: SERVICE_ENTRY, cli: CLI_ENTRY };
 
-/** The environment of the service and of the CLI: ours over the inherited one. */
+/**
+ * The environment of the service and of the CLI: ours over the inherited one. No rate limit
+ * (RATE_LIMIT_PER_MINUTE=0): every request comes with the one key, whose limit would answer 429s.
+ */
 export function serviceEnv(databaseEnv, port) {
   const env = { ...process.env };
   for (const name of OVERRIDDEN) delete env[name];
-  return { ...env, ...databaseEnv, PORT: String(port), HOST: '127.0.0.1', NO_COLOR: '1' };
+  return { ...env, ...databaseEnv, PORT: String(port), HOST: '127.0.0.1', NO_COLOR: '1', RATE_LIMIT_PER_MINUTE: '0' };
 }
 
 /**

@@ -3,7 +3,13 @@ import { AgentIdConflictError } from '../../src/modules/agents/domain/agent.erro
 import { AgentRepository } from '../../src/modules/agents/domain/agent.repository.js';
 import type { AgentVersion } from '../../src/modules/agents/domain/agent-version.js';
 
-/** The AgentRepository port in memory, for handler tests: same contract, no database. */
+/**
+ * The AgentRepository port in memory, for handler tests: same contract, no database. As the
+ * PostgreSQL adapter does: reads hand out a fresh aggregate (never the stored one), a refused change
+ * leaves nothing behind, the default flag moves to a new default in the same write, a soft delete
+ * hides the agent for good (its id stays taken, its versions stay stored), a hard delete removes the
+ * agent with its versions.
+ */
 export class InMemoryAgents extends AgentRepository {
   readonly agents = new Map<string, Agent>();
   readonly deleted = new Set<string>();
@@ -12,12 +18,14 @@ export class InMemoryAgents extends AgentRepository {
   async insert(agent: Agent): Promise<void> {
     const key = keyOf(agent.projectId, agent.id);
     if (this.agents.has(key) || this.deleted.has(key)) throw new AgentIdConflictError(agent.id);
+    if (agent.isDefault) this.clearDefault(agent.projectId, agent.id, agent.snapshot().updatedAt);
     this.agents.set(key, agent);
     this.versions.push(agent.recordedVersion!);
   }
 
   async findById(projectId: string, id: string): Promise<Agent | null> {
-    return this.agents.get(keyOf(projectId, id)) ?? null;
+    const stored = this.agents.get(keyOf(projectId, id));
+    return stored ? Agent.reconstitute(stored.snapshot()) : null;
   }
 
   async modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>): Promise<Agent | null> {
@@ -26,7 +34,10 @@ export class InMemoryAgents extends AgentRepository {
     // Work on a copy, so that a refused change leaves nothing behind (as a rolled-back transaction).
     const agent = Agent.reconstitute(stored.snapshot());
     await change(agent);
-    if (agent.snapshot() !== stored.snapshot()) {
+    const before = stored.snapshot();
+    const after = agent.snapshot();
+    if (after !== before) {
+      if (after.isDefault && !before.isDefault) this.clearDefault(projectId, id, after.updatedAt);
       this.agents.set(keyOf(projectId, id), agent);
       if (agent.recordedVersion) this.versions.push(agent.recordedVersion);
     }
@@ -37,14 +48,29 @@ export class InMemoryAgents extends AgentRepository {
     const key = keyOf(projectId, id);
     const agent = this.agents.get(key);
     if (!agent) return false;
-    check(agent);
+    check(Agent.reconstitute(agent.snapshot()));
     this.agents.delete(key);
-    if (mode === 'soft') this.deleted.add(key);
+    if (mode === 'soft') {
+      this.deleted.add(key);
+    } else {
+      // The versions go with the agent (ON DELETE CASCADE).
+      const kept = this.versions.filter((version) => version.projectId !== projectId || version.agentId !== id);
+      this.versions.splice(0, this.versions.length, ...kept);
+    }
     return true;
   }
 
   async findVersion(projectId: string, agentId: string, version: string): Promise<AgentVersion | null> {
     return this.versions.find((v) => v.projectId === projectId && v.agentId === agentId && v.version === version) ?? null;
+  }
+
+  /** The project's other default agent loses the flag (a change of it: its revision moves). */
+  private clearDefault(projectId: string, exceptId: string, now: Date): void {
+    for (const [key, other] of this.agents) {
+      const props = other.snapshot();
+      if (props.projectId !== projectId || props.id === exceptId || !props.isDefault) continue;
+      this.agents.set(key, Agent.reconstitute({ ...props, isDefault: false, revision: props.revision + 1, updatedAt: now }));
+    }
   }
 }
 

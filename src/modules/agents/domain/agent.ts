@@ -209,9 +209,10 @@ export class Agent {
     };
     const configurationChanged = !sameConfiguration(configurationOf(current), configurationOf(updated));
     const newVersion = patch.version ?? (configurationChanged ? nextPatch(current.version) : null);
+    // Cleared before the no-op return too: a no-op records no version, so none may be reported.
+    this.recorded = null;
     if (newVersion === null && sameProps(current, updated)) return;
     this.props = { ...updated, version: newVersion ?? current.version, revision: current.revision + 1, updatedAt: context.now };
-    this.recorded = null;
     if (newVersion !== null) this.recordVersion(newVersion, context.now);
   }
 

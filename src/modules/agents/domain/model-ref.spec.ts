@@ -89,6 +89,8 @@ describe('parseModelRef', () => {
           (provider, modelId, bad, at) => {
             const units = encodeURIComponent(modelId).match(/%[0-9A-F]{2}|[^%]/g)!;
             const position = at % (units.length + 1);
+            // A truncated escape ("%", "%2") followed by hex digits of the id would be completed ("%2" + "0" is "%20").
+            fc.pre(!/^%[0-9A-F]?$/.test(bad) || !/^[0-9A-Fa-f]/.test(units[position] ?? ''));
             const broken = [...units.slice(0, position), bad, ...units.slice(position)].join('');
             expect(parseModelRef(`external:${provider}:${broken}`)).toBeNull();
           },
