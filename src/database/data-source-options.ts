@@ -22,6 +22,8 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     extra: {
       max: settings.poolSize,
       statement_timeout: settings.statementTimeoutMs,
+      // Client-side bounds too, so that a database that stops answering cannot hang a request.
+      query_timeout: settings.statementTimeoutMs + 2_000,
       connectionTimeoutMillis: 5_000,
       application_name: 'agents-api',
     },
