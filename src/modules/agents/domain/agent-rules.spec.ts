@@ -602,3 +602,12 @@ describe('agentViolations', () => {
     );
   });
 });
+
+describe('reserved ids', () => {
+  it('refuses "models", which GET /v1/agents/models would shadow', () => {
+    expect(agentViolations({ id: 'models', name: 'A', model: 'claude-sonnet-4-5' })).toEqual([
+      { path: ['id'], code: 'reserved_id', message: 'The id models is reserved: it names a route' },
+    ]);
+    expect(agentViolations({ id: 'models-2', name: 'A', model: 'claude-sonnet-4-5' })).toEqual([]);
+  });
+});

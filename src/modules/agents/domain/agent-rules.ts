@@ -5,6 +5,8 @@ import { isReasoningEffort, REASONING_EFFORTS } from './reasoning-effort.js';
 import { isSemver } from './semver.js';
 
 export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** Ids that name a route under /v1/agents/ (GET /v1/agents/models), so no agent may take them. */
+export const RESERVED_AGENT_IDS: readonly string[] = ['models'];
 export const SKILL_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const DEEP_RESEARCH_SKILL = 'deep_research';
 export const DEEP_RESEARCH_MODELS = ['gemini-3-flash-preview', 'gemini-3-pro-preview'] as const;
@@ -95,6 +97,8 @@ function checkId(id: string, add: Add): void {
     add(['id'], 'string_length', `id must be 1 to ${LIMITS.idLength} characters`);
   } else if (!AGENT_ID_PATTERN.test(id)) {
     add(['id'], 'string_pattern_mismatch', 'id must start with a letter or digit and hold only letters, digits, ".", "_" and "-"');
+  } else if (RESERVED_AGENT_IDS.includes(id)) {
+    add(['id'], 'reserved_id', `The id ${id} is reserved: it names a route`);
   }
 }
 
