@@ -31,8 +31,19 @@ const common = {
 export default {
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  // The reliability suite's totals (requests by status class, rows lost), printed at the end of a
+  // run that included it; silent otherwise.
+  reporters: ['default', '<rootDir>/test/reliability/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 30 },
+    // Not part of `npm test` (which selects unit and e2e): `npm run test:reliability`, built first,
+    // in band (it restarts a database and stops servers, and measures time).
+    {
+      ...common,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.rel-spec.ts'],
+      slowTestThreshold: 60,
+    },
   ],
 };

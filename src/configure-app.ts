@@ -1,11 +1,12 @@
 import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { Environment } from './config/environment.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { refuseNonJsonBodies } from './shared/http/json-only.js';
+import { renderError } from './shared/http/render-error.js';
 import { requestIdOf } from './shared/http/request-id.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -21,6 +22,14 @@ export function fastifyOptions(environment: Pick<Environment, 'requestTimeoutMs'
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     genReqId: requestIdOf,
+    // The router's own refusals, before any route: a path that does not decode (FST_ERR_BAD_URL)
+    // or a parameter over maxParamLength (FST_ERR_MAX_PARAM_LENGTH). Fastify would answer them in
+    // its own shape, quoting the path; no agent or version can have such an id: the contract's 404.
+    frameworkErrors: (error, _request, reply) => {
+      const notFound = error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const rendered = renderError(notFound ? { statusCode: 404 } : error);
+      void (reply as unknown as FastifyReply).status(rendered.status).headers(rendered.headers).send(rendered.body);
+    },
   };
 }
 
@@ -35,6 +44,17 @@ export async function configureApp(
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
+  });
+  // Once the server is stopping, the answer to a request in flight closes its connection: kept
+  // alive, the connection would hold the close up for the keep-alive timeout (72 s).
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
   });
   await app.register(helmet as never, {
     // Swagger UI's page needs its inline style and the data: images of its theme.

