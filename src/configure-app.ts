@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastif
 import { Logger } from 'nestjs-pino';
 import type { Environment } from './config/environment.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { closeConnectionsWhenStopping } from './shared/http/graceful-close.js';
 import { refuseNonJsonBodies } from './shared/http/json-only.js';
 import { renderError } from './shared/http/render-error.js';
 import { requestIdOf } from './shared/http/request-id.js';
@@ -20,7 +21,8 @@ export function fastifyOptions(environment: Pick<Environment, 'requestTimeoutMs'
     requestTimeout: environment.requestTimeoutMs,
     // On close: idle keep-alive connections are closed at once, busy ones once answered.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests arriving while the server stops are answered by graceful-close.ts, in the contract's shape.
+    return503OnClosing: false,
     genReqId: requestIdOf,
     // The router's own refusals, before any route: a path that does not decode (FST_ERR_BAD_URL)
     // or a parameter over maxParamLength (FST_ERR_MAX_PARAM_LENGTH). Fastify would answer them in
@@ -45,17 +47,7 @@ export async function configureApp(
     void reply.header('x-request-id', request.id);
     done();
   });
-  // Once the server is stopping, the answer to a request in flight closes its connection: kept
-  // alive, the connection would hold the close up for the keep-alive timeout (72 s).
-  let closing = false;
-  fastify.addHook('preClose', (done) => {
-    closing = true;
-    done();
-  });
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) void reply.header('connection', 'close');
-    done(null, payload);
-  });
+  closeConnectionsWhenStopping(fastify);
   await app.register(helmet as never, {
     // Swagger UI's page needs its inline style and the data: images of its theme.
     contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },

@@ -40,7 +40,7 @@ export class HealthController {
       void reply.status(200).send(result);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      void reply.status(503).header('retry-after', '5').send(error.getResponse());
+      void reply.status(503).header('retry-after', '5').send(withoutDriverMessages(error.getResponse() as HealthCheckResult));
     }
   }
 
@@ -52,4 +52,14 @@ export class HealthController {
       return check.down('could not read the migrations table');
     }
   }
+}
+
+const DATABASE_DOWN = 'the database does not answer';
+
+// The route needs no key: a driver's message (database names, hosts) is not for anyone to read.
+function withoutDriverMessages(result: HealthCheckResult): HealthCheckResult {
+  type Section = HealthCheckResult['details'];
+  const clean = <T extends Partial<Section> | undefined>(section: T): T =>
+    section?.database?.status === 'down' ? ({ ...section, database: { status: 'down', message: DATABASE_DOWN } } as T) : section;
+  return { ...result, error: clean(result.error), details: clean(result.details) };
 }

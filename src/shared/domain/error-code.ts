@@ -24,4 +24,5 @@ export type ErrorCode =
   | 'idempotency_key_in_flight'
   | 'database_unavailable'
   | 'request_timeout'
+  | 'shutting_down'
   | 'internal_error';

@@ -27,3 +27,13 @@ export class RequestTimeoutError extends DomainError {
     super('The request took too long to handle; retry shortly');
   }
 }
+
+/** The instance is stopping; another one (or this one, restarted) will answer a retry. */
+export class ShuttingDownError extends DomainError {
+  readonly code = 'shutting_down';
+  readonly retryAfterSeconds = 1;
+
+  constructor() {
+    super('The service is restarting; retry shortly');
+  }
+}

@@ -24,6 +24,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   idempotency_key_in_flight: HttpStatus.CONFLICT,
   database_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
   request_timeout: HttpStatus.SERVICE_UNAVAILABLE,
+  shutting_down: HttpStatus.SERVICE_UNAVAILABLE,
   internal_error: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 

@@ -2,7 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isDatabaseUnavailable } from '../database/pg-errors.js';
 import { DomainError, ValidationFailedError } from '../domain/domain-error.js';
-import { DatabaseUnavailableError, RateLimitedError, RequestTimeoutError } from '../domain/service-errors.js';
+import { DatabaseUnavailableError, RequestTimeoutError } from '../domain/service-errors.js';
 import { CODE_OF_FRAMEWORK_STATUS, ERROR_STATUS } from './error-status.js';
 import { RequestValidationError, type Problem } from './request-validation.error.js';
 
@@ -48,7 +48,7 @@ export function renderError(thrown: unknown): RenderedError {
 
 function headersOf(error: DomainError): Record<string, string> {
   if (error.code === 'unauthorized') return { 'www-authenticate': 'Bearer' };
-  if (error instanceof DatabaseUnavailableError || error instanceof RateLimitedError || error instanceof RequestTimeoutError) {
+  if ('retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number') {
     return { 'retry-after': String(error.retryAfterSeconds) };
   }
   return {};
