@@ -5,6 +5,7 @@ import { renderError } from '../../shared/http/render-error.js';
 import { RequestValidationError } from '../../shared/http/request-validation.error.js';
 import type { HttpOutcome } from './http-outcome.js';
 import { IdempotencyStore } from './idempotency.store.js';
+import { canonicalJson } from '../../shared/domain/canonical-json.js';
 
 const HEADER = 'idempotency-key';
 const VISIBLE_ASCII = /^[\x20-\x7E]+$/;
@@ -47,14 +48,6 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
 function fingerprintOf(request: FastifyRequest): Buffer {
   const path = request.url.split('?')[0];
   return createHash('sha256').update(`${request.method} ${path}\n${canonicalJson(request.body ?? null)}`).digest();
-}
-
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_, inner: unknown) =>
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
 }
 
 // A refusal of the request itself (a 4xx such as 409 or 422) is its answer, replayed to retries;

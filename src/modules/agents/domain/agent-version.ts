@@ -1,6 +1,7 @@
 import type { AgentBinary, DeepResearchModel } from './agent-rules.js';
 import type { JsonObject } from './json-object.js';
 import type { ReasoningEffort } from './reasoning-effort.js';
+import { canonicalJson } from '../../../shared/domain/canonical-json.js';
 
 /** What a version records: the fields whose change makes a new version. */
 export interface AgentConfiguration {
@@ -40,13 +41,4 @@ export function configurationOf(source: AgentConfiguration): AgentConfiguration 
 
 export function sameConfiguration(a: AgentConfiguration, b: AgentConfiguration): boolean {
   return canonicalJson(configurationOf(a)) === canonicalJson(configurationOf(b));
-}
-
-/** JSON with object keys sorted, so that equal values give equal text. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_, inner: unknown) =>
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
 }

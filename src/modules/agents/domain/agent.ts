@@ -12,23 +12,15 @@ import { configurationOf, sameConfiguration, type AgentConfiguration, type Agent
 
 export const INITIAL_VERSION = '1.0.0';
 
-export interface AgentProps {
+/** An agent: its versioned configuration, and what is not versioned (identity, flags, metadata). */
+export interface AgentProps extends AgentConfiguration {
   readonly id: string;
   readonly projectId: string;
   readonly userId: string;
-  readonly name: string;
-  readonly description: string | null;
-  readonly model: string;
-  readonly instructions: string | null;
-  readonly binary: AgentBinary | null;
-  readonly reasoningEffort: ReasoningEffort;
-  readonly enabledSkills: readonly string[];
-  readonly deepResearchModel: DeepResearchModel | null;
   readonly isDefault: boolean;
   readonly isSystem: boolean;
   readonly isActive: boolean;
   readonly metadata: JsonObject;
-  readonly config: JsonObject;
   readonly version: string;
   /** Goes up by one at every change of the agent; the ETag is made of it. */
   readonly revision: number;
