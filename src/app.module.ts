@@ -2,7 +2,6 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule } from './config/config.module.js';
 import type { Environment } from './config/environment.js';
 import { dataSourceOptions } from './database/data-source-options.js';
@@ -10,7 +9,6 @@ import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { ErrorFilter } from './shared/http/error.filter.js';
-import { loggingOptions } from './shared/http/logging.js';
 
 @Module({})
 export class AppModule {
@@ -20,7 +18,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(environment),
-        LoggerModule.forRoot(loggingOptions(environment.logLevel)),
         TypeOrmModule.forRoot(dataSourceOptions({ ...environment.database, url: databaseUrl })),
         CqrsModule.forRoot(),
         AuthModule,

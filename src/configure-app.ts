@@ -2,19 +2,24 @@ import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
-import { Logger } from 'nestjs-pino';
 import type { Environment } from './config/environment.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { closeConnectionsWhenStopping } from './shared/http/graceful-close.js';
 import { refuseNonJsonBodies } from './shared/http/json-only.js';
+import { logEveryRequest, loggerOptions } from './shared/http/logging.js';
+import { PinoLoggerService } from './shared/http/pino-logger.service.js';
 import { renderError } from './shared/http/render-error.js';
 import { requestIdOf } from './shared/http/request-id.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** The Fastify options of the service (main.ts and the tests alike). */
-export function fastifyOptions(environment: Pick<Environment, 'requestTimeoutMs'>): FastifyServerOptions {
+export function fastifyOptions(environment: Pick<Environment, 'requestTimeoutMs' | 'logLevel'>): FastifyServerOptions {
   return {
+    logger: loggerOptions(environment.logLevel),
+    // One line per request, written by logEveryRequest, instead of Fastify's two.
+    disableRequestLogging: true,
+    requestIdLogLabel: 'requestId',
     bodyLimit: BODY_LIMIT_BYTES,
     // A handler still running after this is answered 503; a request still arriving, dropped.
     handlerTimeout: environment.requestTimeoutMs,
@@ -40,8 +45,9 @@ export async function configureApp(
   app: NestFastifyApplication,
   environment: Pick<Environment, 'docsEnabled' | 'corsOrigins'>,
 ): Promise<void> {
-  app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  app.useLogger(new PinoLoggerService(fastify.log));
+  logEveryRequest(fastify);
   refuseNonJsonBodies(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

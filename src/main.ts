@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import type { LoggerService } from '@nestjs/common';
 import { AppModule } from './app.module.js';
 import { configureApp, fastifyOptions } from './configure-app.js';
 import { loadEnvironment, type Environment } from './config/environment.js';
 import { printDevelopmentKeyIfEmpty } from './database/development-key.js';
 import { openDatabase, type OpenDatabase } from './database/open-database.js';
+import { PinoLoggerService } from './shared/http/pino-logger.service.js';
 
 async function bootstrap(): Promise<void> {
   const environment = loadEnvironment(process.env);
@@ -17,7 +18,7 @@ async function bootstrap(): Promise<void> {
     { bodyParser: false, bufferLogs: true },
   );
   await configureApp(app, environment);
-  const logger = app.get(Logger);
+  const logger = new PinoLoggerService(app.getHttpAdapter().getInstance().log);
   await printDevelopmentKeyIfEmpty(app, logger);
   await app.listen(environment.port, environment.host);
   logger.log(`Agents API listening on http://${environment.host}:${environment.port} (docs at /docs)`);
@@ -33,7 +34,7 @@ function stopGracefullyOn(
   app: NestFastifyApplication,
   database: OpenDatabase,
   environment: Environment,
-  logger: Logger,
+  logger: LoggerService,
 ): void {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {

@@ -1,20 +1,15 @@
-import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { renderError } from './render-error.js';
 
 /** Every error thrown while Nest handles a request, answered in the contract's shapes. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    sendError(reply, error, this.logger);
+    const rendered = renderError(error);
+    // An unexpected error is logged in full under its incident id, in the request's log (with its id).
+    if (rendered.incidentId) reply.request.log.error({ err: error, incidentId: rendered.incidentId }, 'unexpected error');
+    void reply.status(rendered.status).headers(rendered.headers).send(rendered.body);
   }
-}
-
-export function sendError(reply: FastifyReply, error: unknown, logger: Logger): void {
-  const rendered = renderError(error);
-  if (rendered.incidentId) logger.error(`incident ${rendered.incidentId}`, error instanceof Error ? error.stack : String(error));
-  void reply.status(rendered.status).headers(rendered.headers).send(rendered.body);
 }

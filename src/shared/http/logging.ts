@@ -1,25 +1,31 @@
-import { RequestMethod } from '@nestjs/common';
-import type { Params } from 'nestjs-pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
 /**
- * JSON logs (pino): one line per request and every line of a request carrying its id (Fastify's
- * request id, see request-id.ts). Credentials
- * never reach a log: the key headers are redacted, and only method, URL and id of a request are kept.
+ * JSON logs through Fastify's own pino: every line logged for a request (request.log) carries its
+ * id as `requestId`. Credentials never reach a log: nothing of a request is logged but its id,
+ * method and URL, and the key headers are redacted should anything log them.
+ * (Not nestjs-pino: its per-request AsyncLocalStorage and pino-http middleware cost ~0.17 ms of
+ * CPU per request on Node 20, a third of what a create costs.)
  */
-export function loggingOptions(level: string): Params {
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   return {
-    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
-    pinoHttp: {
-      level,
-      customProps: (request: IncomingMessage) => ({ requestId: (request as IncomingMessage & { id?: string }).id }),
-      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
-      serializers: {
-        req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
-        res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-      },
-      customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-    },
+    level,
+    // What logEveryRequest gives as req and res is already the summary to log (Fastify's default
+    // serializers would pick other fields of a raw request).
+    serializers: { req: (summary: unknown) => summary, res: (summary: unknown) => summary } as never,
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
   };
+}
+
+/** One line per answered request: `request completed`, at warn for a 4xx and error for a 5xx. */
+export function logEveryRequest(fastify: FastifyInstance): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const statusCode = reply.statusCode;
+    const level = statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
+    request.log[level](
+      { req: { id: request.id, method: request.method, url: request.url }, res: { statusCode }, responseTime: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+    done();
+  });
 }

@@ -33,9 +33,11 @@ const INSERT_AS_DEFAULT = new PreparedStatement(
    INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at)
    SELECT project_id, id, 1, version, ${FIRST_VERSION_PARAMETER}, created_at FROM agent`,
 );
-const FIND_LIVE = new PreparedStatement<AgentRow>(
+// By primary key only: with `deleted_at IS NULL` in the statement, PostgreSQL's generic plan for
+// it may pick the partial list index and scan the whole project. Deleted rows are skipped below.
+const FIND = new PreparedStatement<AgentRow & { deleted_at: Date | null }>(
   'agent_find',
-  'SELECT * FROM agents WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL',
+  'SELECT * FROM agents WHERE project_id = $1 AND id = $2',
 );
 const LOCK_LIVE = 'SELECT * FROM agents WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE';
 const UPDATE = `UPDATE agents SET (${COLUMNS}) = (${PARAMETERS}) WHERE project_id = $1 AND id = $2`;
@@ -75,8 +77,8 @@ export class TypeOrmAgentRepository extends AgentRepository {
   }
 
   async findById(projectId: string, id: string): Promise<Agent | null> {
-    const [row] = await FIND_LIVE.run(this.dataSource, [projectId, id]);
-    return row ? toDomain(row) : null;
+    const [row] = await FIND.run(this.dataSource, [projectId, id]);
+    return row && row.deleted_at === null ? toDomain(row) : null;
   }
 
   modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>): Promise<Agent | null> {
