@@ -21,8 +21,9 @@ export function fastifyOptions(environment: Pick<Environment, 'requestTimeoutMs'
     disableRequestLogging: true,
     requestIdLogLabel: 'requestId',
     bodyLimit: BODY_LIMIT_BYTES,
-    // A handler still running after this is answered 503; a request still arriving, dropped.
-    handlerTimeout: environment.requestTimeoutMs,
+    // A request still arriving after this is dropped. Handlers have no timer of their own (Fastify's
+    // handlerTimeout costs an AbortSignal per request): all they wait on is the database, whose
+    // statement, query and connect timeouts bound them.
     requestTimeout: environment.requestTimeoutMs,
     // On close: idle keep-alive connections are closed at once, busy ones once answered.
     forceCloseConnections: 'idle',

@@ -18,16 +18,6 @@ export class RateLimitedError extends DomainError {
   }
 }
 
-/** The request took longer than REQUEST_TIMEOUT_MS to handle. */
-export class RequestTimeoutError extends DomainError {
-  readonly code = 'request_timeout';
-  readonly retryAfterSeconds = 5;
-
-  constructor() {
-    super('The request took too long to handle; retry shortly');
-  }
-}
-
 /** The instance is stopping; another one (or this one, restarted) will answer a retry. */
 export class ShuttingDownError extends DomainError {
   readonly code = 'shutting_down';

@@ -23,7 +23,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   idempotency_key_reused: HttpStatus.UNPROCESSABLE_ENTITY,
   idempotency_key_in_flight: HttpStatus.CONFLICT,
   database_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
-  request_timeout: HttpStatus.SERVICE_UNAVAILABLE,
+  request_timeout: HttpStatus.REQUEST_TIMEOUT,
   shutting_down: HttpStatus.SERVICE_UNAVAILABLE,
   internal_error: HttpStatus.INTERNAL_SERVER_ERROR,
 };

@@ -2,7 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isDatabaseUnavailable } from '../database/pg-errors.js';
 import { DomainError, ValidationFailedError } from '../domain/domain-error.js';
-import { DatabaseUnavailableError, RequestTimeoutError } from '../domain/service-errors.js';
+import { DatabaseUnavailableError } from '../domain/service-errors.js';
 import { CODE_OF_FRAMEWORK_STATUS, ERROR_STATUS } from './error-status.js';
 import { RequestValidationError, type Problem } from './request-validation.error.js';
 
@@ -16,11 +16,7 @@ export interface RenderedError {
 
 /** Any error, as the contract answers it. The one place errors become HTTP. */
 export function renderError(thrown: unknown): RenderedError {
-  const error = isDatabaseUnavailable(thrown)
-    ? new DatabaseUnavailableError()
-    : (thrown as { code?: unknown } | null)?.code === 'FST_ERR_HANDLER_TIMEOUT'
-      ? new RequestTimeoutError()
-      : thrown;
+  const error = isDatabaseUnavailable(thrown) ? new DatabaseUnavailableError() : thrown;
   if (error instanceof RequestValidationError) {
     return { status: 422, body: { detail: error.problems }, headers: {} };
   }
