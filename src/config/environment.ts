@@ -1,3 +1,5 @@
+// Implicit conversion reads the property types emitted as decorator metadata.
+import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 

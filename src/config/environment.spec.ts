@@ -1,0 +1,45 @@
+import { loadEnvironment } from './environment.js';
+
+describe('loadEnvironment', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    expect(loadEnvironment({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      database: { poolSize: 10, statementTimeoutMs: 5_000 },
+      embeddedPostgres: { dataDir: './.data/postgres', port: 54_329 },
+      logLevel: 'info',
+      docsEnabled: true,
+      rateLimitPerMinute: 1_200,
+      redisUrl: undefined,
+      shutdownTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      corsOrigins: [],
+      idempotencyTtlHours: 24,
+    });
+  });
+
+  it('reads every variable, booleans from their text', () => {
+    const environment = loadEnvironment({
+      PORT: '8080', DATABASE_URL: 'postgres://u@db/agents', RATE_LIMIT_PER_MINUTE: '0', DOCS_ENABLED: 'false',
+      REDIS_URL: 'redis://127.0.0.1:6379', CORS_ORIGINS: 'https://a.example, https://b.example', LOG_LEVEL: 'warn',
+    });
+    expect(environment).toMatchObject({
+      port: 8080, databaseUrl: 'postgres://u@db/agents', rateLimitPerMinute: 0, docsEnabled: false,
+      redisUrl: 'redis://127.0.0.1:6379', corsOrigins: ['https://a.example', 'https://b.example'], logLevel: 'warn',
+    });
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['RATE_LIMIT_PER_MINUTE', '-1'],
+    ['DOCS_ENABLED', 'yes'],
+    ['LOG_LEVEL', 'loud'],
+    ['REDIS_URL', 'http://redis'],
+    ['SHUTDOWN_TIMEOUT_MS', '5'],
+  ])('stops on a bad %s, naming it', (name, value) => {
+    expect(() => loadEnvironment({ [name]: value })).toThrow(new RegExp(`^Invalid environment:\\n  ${name}=`));
+  });
+});
