@@ -6,7 +6,7 @@ import type { Environment } from './config/environment.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { closeConnectionsWhenStopping } from './shared/http/graceful-close.js';
 import { refuseNonJsonBodies } from './shared/http/json-only.js';
-import { logEveryRequest, loggerOptions } from './shared/http/logging.js';
+import { loggingOptions } from './shared/http/logging.js';
 import { PinoLoggerService } from './shared/http/pino-logger.service.js';
 import { renderError } from './shared/http/render-error.js';
 import { requestIdOf } from './shared/http/request-id.js';
@@ -16,10 +16,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** The Fastify options of the service (main.ts and the tests alike). */
 export function fastifyOptions(environment: Pick<Environment, 'requestTimeoutMs' | 'logLevel'>): FastifyServerOptions {
   return {
-    logger: loggerOptions(environment.logLevel),
-    // One line per request, written by logEveryRequest, instead of Fastify's two.
-    disableRequestLogging: true,
-    requestIdLogLabel: 'requestId',
+    ...loggingOptions(environment.logLevel),
     bodyLimit: BODY_LIMIT_BYTES,
     // A request still arriving after this is dropped. Handlers have no timer of their own (Fastify's
     // handlerTimeout costs an AbortSignal per request): all they wait on is the database, whose
@@ -48,7 +45,6 @@ export async function configureApp(
 ): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   app.useLogger(new PinoLoggerService(fastify.log));
-  logEveryRequest(fastify);
   refuseNonJsonBodies(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
