@@ -1,28 +1,9 @@
-import type { Caller } from '../../../../shared/domain/caller.js';
 import { ValidationFailedError } from '../../../../shared/domain/domain-error.js';
 import { AgentIdConflictError, ModelLockedError, ProviderNotConnectedError } from '../../domain/agent.errors.js';
 import { InMemoryAgents } from '../../../../../test/support/in-memory-agents.js';
-import { WorkspaceProviders, type ConnectedProvider } from '../workspace-providers.port.js';
 import { CreateAgentCommand } from './create-agent.command.js';
 import { CreateAgentHandler } from './create-agent.handler.js';
-
-class FakeProviders extends WorkspaceProviders {
-  readonly asked: string[] = [];
-
-  constructor(private readonly providers: ConnectedProvider[] = []) {
-    super();
-  }
-
-  async connected(workspaceId: string): Promise<readonly ConnectedProvider[]> {
-    this.asked.push(workspaceId);
-    return this.providers;
-  }
-}
-
-const caller = (overrides: Partial<Caller> = {}): Caller => ({
-  keyId: 'key_1', workspaceId: 'ws_1', projectId: 'prj_1', userId: 'usr_1',
-  scopes: ['agents:read', 'agents:write'], tier: 'free', ...overrides,
-});
+import { FakeProviders, caller } from '../../../../../test/support/handler-fakes.js';
 
 describe('CreateAgentHandler', () => {
   it('creates the agent in the caller\'s project, for the caller, and saves it once', async () => {

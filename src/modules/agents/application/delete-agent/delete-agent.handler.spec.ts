@@ -1,14 +1,10 @@
-import type { Caller } from '../../../../shared/domain/caller.js';
 import { Agent, type NewAgent } from '../../domain/agent.js';
 import { AgentIdConflictError, AgentNotFoundError, InternalOnlyError } from '../../domain/agent.errors.js';
 import { InMemoryAgents } from '../../../../../test/support/in-memory-agents.js';
 import { DeleteAgentCommand } from './delete-agent.command.js';
 import { DeleteAgentHandler } from './delete-agent.handler.js';
+import { caller } from '../../../../../test/support/handler-fakes.js';
 
-const caller = (overrides: Partial<Caller> = {}): Caller => ({
-  keyId: 'key_1', workspaceId: 'ws_1', projectId: 'prj_1', userId: 'usr_1',
-  scopes: ['agents:read', 'agents:write'], tier: 'free', ...overrides,
-});
 const internalCaller = () => caller({ scopes: ['agents:read', 'agents:write', 'internal'] });
 
 function newAgent(input: Partial<NewAgent> = {}, projectId = 'prj_1'): Agent {

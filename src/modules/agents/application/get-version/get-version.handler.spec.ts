@@ -1,14 +1,10 @@
-import type { Caller } from '../../../../shared/domain/caller.js';
 import { Agent } from '../../domain/agent.js';
 import { AgentNotFoundError, AgentVersionNotFoundError } from '../../domain/agent.errors.js';
 import { InMemoryAgents } from '../../../../../test/support/in-memory-agents.js';
 import { GetVersionQuery } from './get-version.query.js';
 import { GetVersionHandler } from './get-version.handler.js';
+import { caller } from '../../../../../test/support/handler-fakes.js';
 
-const caller = (overrides: Partial<Caller> = {}): Caller => ({
-  keyId: 'key_1', workspaceId: 'ws_1', projectId: 'prj_1', userId: 'usr_1',
-  scopes: ['agents:read'], tier: 'free', ...overrides,
-});
 const CREATED = new Date('2026-11-22T10:00:00.000Z');
 const LATER = new Date('2026-11-23T10:00:00.000Z');
 

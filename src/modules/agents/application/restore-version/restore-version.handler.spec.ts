@@ -1,29 +1,12 @@
-import type { Caller } from '../../../../shared/domain/caller.js';
 import { ValidationFailedError } from '../../../../shared/domain/domain-error.js';
 import { Agent, type NewAgent } from '../../domain/agent.js';
 import { AgentNotFoundError, AgentVersionNotFoundError, ModelLockedError, ProviderNotConnectedError } from '../../domain/agent.errors.js';
 import { InMemoryAgents } from '../../../../../test/support/in-memory-agents.js';
-import { WorkspaceProviders, type ConnectedProvider } from '../workspace-providers.port.js';
+import type { ConnectedProvider } from '../workspace-providers.port.js';
 import { RestoreVersionCommand } from './restore-version.command.js';
 import { RestoreVersionHandler } from './restore-version.handler.js';
+import { FakeProviders, caller } from '../../../../../test/support/handler-fakes.js';
 
-class FakeProviders extends WorkspaceProviders {
-  readonly asked: string[] = [];
-
-  constructor(private readonly providers: ConnectedProvider[] = []) {
-    super();
-  }
-
-  async connected(workspaceId: string): Promise<readonly ConnectedProvider[]> {
-    this.asked.push(workspaceId);
-    return this.providers;
-  }
-}
-
-const caller = (overrides: Partial<Caller> = {}): Caller => ({
-  keyId: 'key_1', workspaceId: 'ws_1', projectId: 'prj_1', userId: 'usr_1',
-  scopes: ['agents:read', 'agents:write'], tier: 'free', ...overrides,
-});
 const CREATED = new Date('2026-11-22T10:00:00.000Z');
 
 /** An agent at 1.0.0 (`first`), then changed by `later` into 1.0.1, as the repository stores them. */

@@ -1,29 +1,12 @@
-import type { Caller } from '../../../../shared/domain/caller.js';
 import { ValidationFailedError } from '../../../../shared/domain/domain-error.js';
 import { Agent, type NewAgent } from '../../domain/agent.js';
 import { AgentNotFoundError, InternalOnlyError, ModelLockedError, PreconditionFailedError, ProviderNotConnectedError } from '../../domain/agent.errors.js';
 import { InMemoryAgents } from '../../../../../test/support/in-memory-agents.js';
-import { WorkspaceProviders, type ConnectedProvider } from '../workspace-providers.port.js';
+import type { ConnectedProvider } from '../workspace-providers.port.js';
 import { UpdateAgentCommand } from './update-agent.command.js';
 import { UpdateAgentHandler } from './update-agent.handler.js';
+import { FakeProviders, caller } from '../../../../../test/support/handler-fakes.js';
 
-class FakeProviders extends WorkspaceProviders {
-  readonly asked: string[] = [];
-
-  constructor(private readonly providers: ConnectedProvider[] = []) {
-    super();
-  }
-
-  async connected(workspaceId: string): Promise<readonly ConnectedProvider[]> {
-    this.asked.push(workspaceId);
-    return this.providers;
-  }
-}
-
-const caller = (overrides: Partial<Caller> = {}): Caller => ({
-  keyId: 'key_1', workspaceId: 'ws_1', projectId: 'prj_1', userId: 'usr_1',
-  scopes: ['agents:read', 'agents:write'], tier: 'free', ...overrides,
-});
 const INTERNAL_SCOPES = ['agents:read', 'agents:write', 'internal'] as const;
 
 /** An agent stored as POST would store it (created by an internal service, so any flag may be set). */

@@ -1,0 +1,22 @@
+import { WorkspaceProviders, type ConnectedProvider } from '../../src/modules/agents/application/workspace-providers.port.js';
+import type { Caller } from '../../src/shared/domain/caller.js';
+
+/** The WorkspaceProviders port with fixed providers, recording which workspaces it was asked for. */
+export class FakeProviders extends WorkspaceProviders {
+  readonly asked: string[] = [];
+
+  constructor(private readonly providers: ConnectedProvider[] = []) {
+    super();
+  }
+
+  async connected(workspaceId: string): Promise<readonly ConnectedProvider[]> {
+    this.asked.push(workspaceId);
+    return this.providers;
+  }
+}
+
+/** A free-tier caller with read and write scopes, with overrides. */
+export const caller = (overrides: Partial<Caller> = {}): Caller => ({
+  keyId: 'key_1', workspaceId: 'ws_1', projectId: 'prj_1', userId: 'usr_1',
+  scopes: ['agents:read', 'agents:write'], tier: 'free', ...overrides,
+});
