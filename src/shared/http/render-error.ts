@@ -4,7 +4,7 @@ import { isDatabaseUnavailable } from '../database/pg-errors.js';
 import { DomainError, ValidationFailedError } from '../domain/domain-error.js';
 import { DatabaseUnavailableError } from '../domain/service-errors.js';
 import { CODE_OF_FRAMEWORK_STATUS, ERROR_STATUS } from './error-status.js';
-import { RequestValidationError, type Problem } from './request-validation.error.js';
+import { bodyProblemOf, RequestValidationError, type Problem } from './request-validation.error.js';
 
 export interface RenderedError {
   readonly status: number;
@@ -21,8 +21,7 @@ export function renderError(thrown: unknown): RenderedError {
     return { status: 422, body: { detail: error.problems }, headers: {} };
   }
   if (error instanceof ValidationFailedError) {
-    const detail = error.violations.map((v) => ({ loc: ['body', ...v.path], msg: v.message, type: v.code }));
-    return { status: 422, body: { detail }, headers: {} };
+    return { status: 422, body: { detail: error.violations.map(bodyProblemOf) }, headers: {} };
   }
   if (error instanceof DomainError) {
     const status = ERROR_STATUS[error.code];

@@ -6,7 +6,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller as CallerType } from '../../../../shared/domain/caller.js';
 import { ApiErrorResponses } from '../../../../shared/http/api-error-responses.decorator.js';
-import { RequestValidationError } from '../../../../shared/http/request-validation.error.js';
+import { bodyProblemOf, RequestValidationError } from '../../../../shared/http/request-validation.error.js';
 import { ValidBody } from '../../../../shared/http/valid-body.pipe.js';
 import { Auth, Caller } from '../../../auth/auth.decorators.js';
 import { IdempotentResponder } from '../../../idempotency/idempotent-responder.js';
@@ -29,8 +29,7 @@ import { agentIdParam } from './path-params.js';
 import { UpdateAgentRequest } from './update-agent.request.js';
 
 const createAgentBody = new ValidBody(CreateAgentRequest, {
-  alsoCheck: (wellShaped) =>
-    agentViolations(toNewAgent(wellShaped)).map((v) => ({ loc: ['body', ...v.path], msg: v.message, type: v.code })),
+  alsoCheck: (wellShaped) => agentViolations(toNewAgent(wellShaped)).map(bodyProblemOf),
 });
 const updateAgentBody = new ValidBody(UpdateAgentRequest);
 
