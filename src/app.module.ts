@@ -8,18 +8,21 @@ import { dataSourceOptions } from './database/data-source-options.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
+import type { ServiceMetrics } from './modules/metrics/service-metrics.js';
 import { ErrorFilter } from './shared/http/error.filter.js';
 
 @Module({})
 export class AppModule {
-  /** The whole service on the database at `databaseUrl` (the embedded one, or DATABASE_URL). */
-  static forRoot(environment: Environment, databaseUrl: string): DynamicModule {
+  /** The whole service on the database at `databaseUrl` (the embedded one, or DATABASE_URL), recording into `metrics`. */
+  static forRoot(environment: Environment, databaseUrl: string, metrics: ServiceMetrics): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(environment),
         TypeOrmModule.forRoot(dataSourceOptions({ ...environment.database, url: databaseUrl })),
         CqrsModule.forRoot(),
+        MetricsModule.forRoot(metrics),
         AuthModule,
         AgentsModule,
         HealthModule,

@@ -6,7 +6,7 @@ import type { Environment } from './config/environment.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { closeConnectionsWhenStopping } from './shared/http/graceful-close.js';
 import { refuseNonJsonBodies } from './shared/http/json-only.js';
-import { loggingOptions } from './shared/http/logging.js';
+import { loggingOptions, type RequestObserver } from './shared/http/logging.js';
 import { PinoLoggerService } from './shared/http/pino-logger.service.js';
 import { renderError } from './shared/http/render-error.js';
 import { requestIdOf } from './shared/http/request-id.js';
@@ -14,9 +14,12 @@ import { requestIdOf } from './shared/http/request-id.js';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** The Fastify options of the service (main.ts and the tests alike). */
-export function fastifyOptions(environment: Pick<Environment, 'requestTimeoutMs' | 'logLevel'>): FastifyServerOptions {
+export function fastifyOptions(
+  environment: Pick<Environment, 'requestTimeoutMs' | 'logLevel' | 'logFormat'>,
+  observer: RequestObserver,
+): FastifyServerOptions {
   return {
-    ...loggingOptions(environment.logLevel),
+    ...loggingOptions({ level: environment.logLevel, format: environment.logFormat }, observer),
     bodyLimit: BODY_LIMIT_BYTES,
     // A request still arriving after this is dropped. Handlers have no timer of their own (Fastify's
     // handlerTimeout costs an AbortSignal per request): all they wait on is the database, whose

@@ -1,25 +1,18 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LoggerService } from '@nestjs/common';
-import { AppModule } from './app.module.js';
-import { configureApp, fastifyOptions } from './configure-app.js';
 import { loadEnvironment, type Environment } from './config/environment.js';
+import { createApp } from './create-app.js';
 import { printDevelopmentKeyIfEmpty } from './database/development-key.js';
 import { openDatabase, type OpenDatabase } from './database/open-database.js';
 import { PinoLoggerService } from './shared/http/pino-logger.service.js';
 
 async function bootstrap(): Promise<void> {
-  const environment = loadEnvironment(process.env);
+  const environment = loadEnvironment(process.env, process.stdout.isTTY === true);
   const database = await openDatabase(environment, console);
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(environment, database.url),
-    new FastifyAdapter(fastifyOptions(environment)),
-    { bodyParser: false, bufferLogs: true },
-  );
-  await configureApp(app, environment);
+  const app = await createApp(environment, database.url, { bufferLogs: true });
   const logger = new PinoLoggerService(app.getHttpAdapter().getInstance().log);
-  await printDevelopmentKeyIfEmpty(app, logger);
+  if (database.embedded) await printDevelopmentKeyIfEmpty(app, logger);
   await app.listen(environment.port, environment.host);
   logger.log(`Agents API listening on http://${environment.host}:${environment.port} (docs at /docs)`);
   stopGracefullyOn(['SIGTERM', 'SIGINT'], app, database, environment, logger);

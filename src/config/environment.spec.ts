@@ -9,6 +9,7 @@ describe('loadEnvironment', () => {
       database: { poolSize: 10, statementTimeoutMs: 5_000 },
       embeddedPostgres: { dataDir: './.data/postgres', port: 54_329 },
       logLevel: 'info',
+      logFormat: 'json',
       docsEnabled: true,
       rateLimitPerMinute: 1_200,
       redisUrl: undefined,
@@ -16,7 +17,18 @@ describe('loadEnvironment', () => {
       requestTimeoutMs: 30_000,
       corsOrigins: [],
       idempotencyTtlHours: 24,
+      metrics: { port: 9_464, host: '127.0.0.1' },
     });
+  });
+
+  it('logs readable lines by default only to a terminal, and as LOG_FORMAT says', () => {
+    expect(loadEnvironment({}, true).logFormat).toBe('pretty');
+    expect(loadEnvironment({ LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
+    expect(loadEnvironment({ LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty');
+  });
+
+  it('turns the metrics port off with 0 and binds it where METRICS_HOST says', () => {
+    expect(loadEnvironment({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ port: 0, host: '0.0.0.0' });
   });
 
   it('reads every variable, booleans from their text', () => {
@@ -39,6 +51,8 @@ describe('loadEnvironment', () => {
     ['LOG_LEVEL', 'loud'],
     ['REDIS_URL', 'http://redis'],
     ['SHUTDOWN_TIMEOUT_MS', '5'],
+    ['LOG_FORMAT', 'xml'],
+    ['METRICS_PORT', '65536'],
   ])('stops on a bad %s, naming it', (name, value) => {
     expect(() => loadEnvironment({ [name]: value })).toThrow(new RegExp(`^Invalid environment:\\n  ${name}=`));
   });

@@ -33,6 +33,9 @@ class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  @IsOptional() @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
   @Transform(toBoolean) @IsBoolean()
   DOCS_ENABLED: boolean = true;
 
@@ -53,6 +56,12 @@ class EnvironmentVariables {
 
   @IsInt() @Min(1) @Max(720)
   IDEMPOTENCY_TTL_HOURS: number = 24;
+
+  @IsInt() @Min(0) @Max(65_535)
+  METRICS_PORT: number = 9_464;
+
+  @IsString()
+  METRICS_HOST: string = '127.0.0.1';
 }
 
 /** The validated environment; injectable as itself (the class is the DI token). */
@@ -64,6 +73,8 @@ export abstract class Environment {
   abstract readonly database: { readonly poolSize: number; readonly statementTimeoutMs: number };
   abstract readonly embeddedPostgres: { readonly dataDir: string; readonly port: number };
   abstract readonly logLevel: string;
+  /** JSON lines, or readable lines (pino-pretty) for a person at a terminal. */
+  abstract readonly logFormat: 'json' | 'pretty';
   abstract readonly docsEnabled: boolean;
   /** Requests per API key per minute; 0 turns the limit off. */
   abstract readonly rateLimitPerMinute: number;
@@ -74,10 +85,15 @@ export abstract class Environment {
   /** Origins allowed by CORS; empty: CORS stays closed. */
   abstract readonly corsOrigins: readonly string[];
   abstract readonly idempotencyTtlHours: number;
+  /** Where GET /metrics is served, never on the API port; port 0: not served. */
+  abstract readonly metrics: { readonly port: number; readonly host: string };
 }
 
-/** Reads and checks the environment once, at start; a bad value stops the service, named. */
-export function loadEnvironment(source: NodeJS.ProcessEnv): Environment {
+/**
+ * Reads and checks the environment once, at start; a bad value stops the service, named.
+ * `stdoutIsTerminal` picks the default log format: readable for a person, JSON for a collector.
+ */
+export function loadEnvironment(source: NodeJS.ProcessEnv, stdoutIsTerminal = false): Environment {
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
   const variables = plainToInstance(EnvironmentVariables, present, { enableImplicitConversion: true });
   const errors = validateSync(variables, { whitelist: false });
@@ -92,6 +108,7 @@ export function loadEnvironment(source: NodeJS.ProcessEnv): Environment {
     database: { poolSize: variables.DATABASE_POOL_SIZE, statementTimeoutMs: variables.DATABASE_STATEMENT_TIMEOUT_MS },
     embeddedPostgres: { dataDir: variables.EMBEDDED_PG_DIR, port: variables.EMBEDDED_PG_PORT },
     logLevel: variables.LOG_LEVEL,
+    logFormat: variables.LOG_FORMAT ?? (stdoutIsTerminal ? 'pretty' : 'json'),
     docsEnabled: variables.DOCS_ENABLED,
     rateLimitPerMinute: variables.RATE_LIMIT_PER_MINUTE,
     redisUrl: variables.REDIS_URL,
@@ -99,5 +116,6 @@ export function loadEnvironment(source: NodeJS.ProcessEnv): Environment {
     requestTimeoutMs: variables.REQUEST_TIMEOUT_MS,
     corsOrigins: (variables.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     idempotencyTtlHours: variables.IDEMPOTENCY_TTL_HOURS,
+    metrics: { port: variables.METRICS_PORT, host: variables.METRICS_HOST },
   };
 }

@@ -4,7 +4,11 @@ import { ApiKeyIssuer } from '../modules/auth/api-key-issuer.js';
 import { ApiKeyRepository } from '../modules/auth/api-key.repository.js';
 import { WorkspaceAdmin } from '../modules/workspaces/workspace-admin.js';
 
-/** On the first start, with no workspace at all, a workspace and a key to try the API with at once. */
+/**
+ * On the first start on the service's own embedded database (never on a database named by
+ * DATABASE_URL, where keys are minted with the CLI), with no workspace at all: a workspace and a
+ * key to try the API with at once, framed so that it stands out in the start-up lines.
+ */
 export async function printDevelopmentKeyIfEmpty(app: INestApplication, logger: LoggerService): Promise<void> {
   const dataSource = app.get(DataSource);
   const workspaces = new WorkspaceAdmin(dataSource);
@@ -16,6 +20,12 @@ export async function printDevelopmentKeyIfEmpty(app: INestApplication, logger: 
     userId: 'usr_development',
     scopes: ['agents:read', 'agents:write'],
   });
-  logger.log(`Empty database: created the enterprise workspace ${workspace.id} and a development API key:`);
-  logger.log(`  Authorization: Bearer ${key.token}`);
+  const lines = [
+    `New embedded database: created the enterprise workspace ${workspace.id} and a development API key,`,
+    'shown this once (mint more with `npm run cli -- api-keys create`):',
+    '',
+    `    Authorization: Bearer ${key.token}`,
+  ];
+  const rule = '═'.repeat(Math.max(...lines.map((line) => line.length)));
+  logger.warn(['', rule, ...lines, rule].join('\n'));
 }

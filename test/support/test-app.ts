@@ -1,9 +1,8 @@
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module.js';
 import { loadEnvironment } from '../../src/config/environment.js';
-import { configureApp, fastifyOptions } from '../../src/configure-app.js';
+import { createApp } from '../../src/create-app.js';
+import { MetricsServer } from '../../src/modules/metrics/metrics-server.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { TenantFactory } from './tenants.js';
 
@@ -11,6 +10,8 @@ export interface TestApp {
   readonly app: NestFastifyApplication;
   /** http://127.0.0.1:<port> of the listening service. */
   readonly baseUrl: string;
+  /** http://127.0.0.1:<port>/metrics, when METRICS_PORT was given (the tests turn it off by default). */
+  readonly metricsUrl: string | null;
   /** The database the service runs on (its own, or the one it was given). */
   readonly databaseUrl: string;
   readonly dataSource: DataSource;
@@ -31,19 +32,18 @@ export async function startTestApp(variables: Record<string, string> = {}, optio
   const database: TestDatabase = options.databaseUrl
     ? { url: options.databaseUrl, drop: async () => {} }
     : await createTestDatabase();
-  const environment = loadEnvironment({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: '10', LOG_LEVEL: 'silent', ...variables });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(environment, database.url),
-    new FastifyAdapter(fastifyOptions(environment)),
-    { bodyParser: false, logger: false },
-  );
-  await configureApp(app, environment);
+  const environment = loadEnvironment({
+    DATABASE_URL: database.url, DATABASE_POOL_SIZE: '10', LOG_LEVEL: 'silent', METRICS_PORT: '0', ...variables,
+  });
+  const app = await createApp(environment, database.url, { logger: false });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const dataSource = app.get(DataSource);
+  const metricsPort = app.get(MetricsServer).port;
   return {
     app,
     baseUrl: `http://127.0.0.1:${address.port}`,
+    metricsUrl: metricsPort === null ? null : `http://127.0.0.1:${metricsPort}/metrics`,
     databaseUrl: database.url,
     dataSource,
     tenants: new TenantFactory(dataSource),

@@ -6,6 +6,7 @@ import { RequestValidationError } from '../../shared/http/request-validation.err
 import type { HttpOutcome } from './http-outcome.js';
 import { IdempotencyStore } from './idempotency.store.js';
 import { canonicalJson } from '../../shared/domain/canonical-json.js';
+import { ServiceMetrics } from '../metrics/service-metrics.js';
 
 const HEADER = 'idempotency-key';
 const VISIBLE_ASCII = /^[\x20-\x7E]+$/;
@@ -18,13 +19,19 @@ const MAX_KEY_LENGTH = 255;
  */
 @Injectable()
 export class IdempotentResponder {
-  constructor(private readonly store: IdempotencyStore) {}
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly metrics: ServiceMetrics,
+  ) {}
 
   async send(request: FastifyRequest, reply: FastifyReply, execute: () => Promise<HttpOutcome>): Promise<void> {
     const key = idempotencyKeyOf(request);
     if (key === undefined) return sendOutcome(reply, await execute());
     const { replayed, outcome } = await this.store.run(request.caller!, key, fingerprintOf(request), execute, recordedAnswerOf);
-    if (replayed) void reply.header('idempotent-replayed', 'true');
+    if (replayed) {
+      this.metrics.idempotentReplayed();
+      void reply.header('idempotent-replayed', 'true');
+    }
     sendOutcome(reply, outcome);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimitedError } from '../../shared/domain/service-errors.js';
+import { ServiceMetrics } from '../metrics/service-metrics.js';
 import { RequestLimiter } from './request-limiter.js';
 
 /**
@@ -12,7 +13,10 @@ import { RequestLimiter } from './request-limiter.js';
 export class RateLimitGuard implements CanActivate {
   private readonly policy: string;
 
-  constructor(private readonly limiter: RequestLimiter) {
+  constructor(
+    private readonly limiter: RequestLimiter,
+    private readonly metrics: ServiceMetrics,
+  ) {
     this.policy = `${limiter.limit};w=60`;
   }
 
@@ -27,7 +31,10 @@ export class RateLimitGuard implements CanActivate {
       'ratelimit-remaining': String(verdict.remaining),
       'ratelimit-reset': String(verdict.resetSeconds),
     });
-    if (!verdict.allowed) throw new RateLimitedError(verdict.resetSeconds);
+    if (!verdict.allowed) {
+      this.metrics.rateLimitRefused();
+      throw new RateLimitedError(verdict.resetSeconds);
+    }
     return true;
   }
 }

@@ -7,7 +7,7 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SERVICE_ENTRY = 'dist/src/main.js';
 const CLI_ENTRY = 'dist/src/cli/main.js';
 // Inherited settings that would point the service elsewhere than the test's own database.
-const OVERRIDDEN = ['DATABASE_URL', 'EMBEDDED_PG_DIR', 'EMBEDDED_PG_PORT', 'PORT', 'HOST', 'RATE_LIMIT_PER_MINUTE', 'REDIS_URL', 'LOG_LEVEL'];
+const OVERRIDDEN = ['DATABASE_URL', 'EMBEDDED_PG_DIR', 'EMBEDDED_PG_PORT', 'PORT', 'HOST', 'RATE_LIMIT_PER_MINUTE', 'REDIS_URL', 'LOG_LEVEL', 'METRICS_PORT'];
 
 export interface ExitStatus {
   readonly code: number | null;
@@ -32,7 +32,7 @@ export interface ServiceProcess {
 export function serviceEnvironment(variables: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of OVERRIDDEN) delete env[name];
-  return { ...env, NO_COLOR: '1', HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...variables };
+  return { ...env, NO_COLOR: '1', HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', METRICS_PORT: '0', ...variables };
 }
 
 /** A TCP port nobody listens on right now. */
