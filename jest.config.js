@@ -45,5 +45,7 @@ export default {
       testMatch: ['<rootDir>/test/reliability/**/*.rel-spec.ts'],
       slowTestThreshold: 60,
     },
+    // Not part of `npm test` either: Swagger UI driven in Debian's Chromium (playwright-core).
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'] },
   ],
 };
