@@ -55,8 +55,13 @@ export async function configureApp(
   });
   closeConnectionsWhenStopping(fastify);
   await app.register(helmet as never, {
-    // Swagger UI's page needs its inline style and the data: images of its theme.
-    contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
+    // Swagger UI's page needs its inline style and the data: images of its theme. No
+    // upgrade-insecure-requests: on plain HTTP on any host but localhost (a dev box, a LAN address)
+    // the browser would fetch the page's scripts over https and /docs would not load; TLS, where
+    // there is TLS, is the proxy's (HSTS stays on).
+    contentSecurityPolicy: {
+      directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null },
+    },
   });
   if (environment.corsOrigins.length > 0) {
     app.enableCors({

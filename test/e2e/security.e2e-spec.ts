@@ -20,6 +20,8 @@ function expectHelmetHeaders(answer: HttpAnswer): void {
   expect(answer.headers.get('cross-origin-opener-policy')).toBe('same-origin');
   expect(answer.headers.get('content-security-policy')).toContain("default-src 'self'");
   expect(answer.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
+  // Plain HTTP on a dev box's name must still load /docs: its scripts must not be sent to https.
+  expect(answer.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
   expect(answer.headers.get('x-powered-by')).toBeNull();
 }
 
