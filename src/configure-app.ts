@@ -10,6 +10,7 @@ import { loggingOptions, type RequestObserver } from './shared/http/logging.js';
 import { PinoLoggerService } from './shared/http/pino-logger.service.js';
 import { renderError } from './shared/http/render-error.js';
 import { requestIdOf } from './shared/http/request-id.js';
+import type { UnversionedPaths } from './shared/http/unversioned-paths.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -17,9 +18,11 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export function fastifyOptions(
   environment: Pick<Environment, 'requestTimeoutMs' | 'logLevel' | 'logFormat'>,
   observer: RequestObserver,
+  unversioned: UnversionedPaths,
 ): FastifyServerOptions {
   return {
     ...loggingOptions({ level: environment.logLevel, format: environment.logFormat }, observer),
+    rewriteUrl: unversioned.rewrite,
     bodyLimit: BODY_LIMIT_BYTES,
     // A request still arriving after this is dropped. Handlers have no timer of their own (Fastify's
     // handlerTimeout costs an AbortSignal per request): all they wait on is the database, whose

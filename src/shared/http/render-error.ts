@@ -1,14 +1,26 @@
 import { HttpException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../database/pg-errors.js';
 import { DomainError, ValidationFailedError } from '../domain/domain-error.js';
 import { DatabaseUnavailableError } from '../domain/service-errors.js';
 import { CODE_OF_FRAMEWORK_STATUS, ERROR_STATUS } from './error-status.js';
 import { bodyProblemOf, RequestValidationError, type Problem } from './request-validation.error.js';
 
+/**
+ * The contract's error body. `detail` is what FastAPI-style (Charm) clients read; `error` (the
+ * reason phrase) and `message` are what the ACP SDK builds its errors from; `code` is for programs.
+ */
+export interface ErrorBodyShape {
+  readonly detail: string | readonly Problem[];
+  readonly code: string;
+  readonly error: string;
+  readonly message: string;
+}
+
 export interface RenderedError {
   readonly status: number;
-  readonly body: { detail: string | readonly Problem[]; code?: string };
+  readonly body: ErrorBodyShape;
   readonly headers: Record<string, string>;
   /** Set for an unexpected error: the id it is logged under, never shown with its cause. */
   readonly incidentId?: string;
@@ -17,28 +29,41 @@ export interface RenderedError {
 /** Any error, as the contract answers it. The one place errors become HTTP. */
 export function renderError(thrown: unknown): RenderedError {
   const error = isDatabaseUnavailable(thrown) ? new DatabaseUnavailableError() : thrown;
-  if (error instanceof RequestValidationError) {
-    return { status: 422, body: { detail: error.problems }, headers: {} };
-  }
-  if (error instanceof ValidationFailedError) {
-    return { status: 422, body: { detail: error.violations.map(bodyProblemOf) }, headers: {} };
-  }
+  if (error instanceof RequestValidationError) return validationFailed(error.problems);
+  if (error instanceof ValidationFailedError) return validationFailed(error.violations.map(bodyProblemOf));
   if (error instanceof DomainError) {
     const status = ERROR_STATUS[error.code];
-    return { status, body: { detail: error.message, code: error.code }, headers: headersOf(error) };
+    return { status, body: plainBody(status, error.message, error.code), headers: headersOf(error) };
   }
   const status = frameworkStatus(error);
   if (status !== undefined && status >= 400 && status < 500) {
     const code = CODE_OF_FRAMEWORK_STATUS[status] ?? 'bad_request';
-    return { status, body: { detail: frameworkMessage(status, error), code }, headers: {} };
+    return { status, body: plainBody(status, frameworkMessage(status, error), code), headers: {} };
   }
   const incidentId = randomUUID();
+  return { status: 500, body: plainBody(500, `Internal server error (incident ${incidentId})`, 'internal_error'), headers: {}, incidentId };
+}
+
+function plainBody(status: number, detail: string, code: string): ErrorBodyShape {
+  return { detail, code, error: STATUS_CODES[status] ?? 'Error', message: detail };
+}
+
+function validationFailed(problems: readonly Problem[]): RenderedError {
   return {
-    status: 500,
-    body: { detail: `Internal server error (incident ${incidentId})`, code: 'internal_error' },
+    status: 422,
+    body: { detail: problems, code: 'validation_failed', error: STATUS_CODES[422]!, message: summaryOf(problems) },
     headers: {},
-    incidentId,
   };
+}
+
+/** One line for the ACP SDK's `message`: the first problem, and how many more there are. */
+function summaryOf(problems: readonly Problem[]): string {
+  if (problems.length === 0) return 'The request is not valid';
+  const [first] = problems;
+  const field = first.loc.filter((part, index) => index > 0 || part !== 'body').join('.');
+  const more = problems.length - 1;
+  const rest = more === 0 ? '' : ` (and ${more} more problem${more === 1 ? '' : 's'})`;
+  return `${field ? `${field}: ` : ''}${first.msg}${rest}`;
 }
 
 function headersOf(error: DomainError): Record<string, string> {
