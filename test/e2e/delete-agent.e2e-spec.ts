@@ -73,7 +73,7 @@ describe('DELETE /v1/agents/{id}', () => {
     it('never reuses the id: creating it again is a 409', async () => {
       const answer = await call(t.baseUrl, 'POST', '/v1/agents', { tenant, body: agentBody({ id }) });
       expect(answer.status).toBe(409);
-      expect(answer.body).toEqual({ detail: `An agent with the id ${id} already exists in this project`, code: 'agent_id_conflict' });
+      expect(answer.body).toMatchObject({ detail: `An agent with the id ${id} already exists in this project`, code: 'agent_id_conflict' });
       expect((await stored(id)).row.deleted_at).toBeInstanceOf(Date);
     });
 
@@ -167,7 +167,7 @@ describe('DELETE /v1/agents/{id}', () => {
       const { id } = await create();
       const answer = await remove(id, `?hard=${hard}`);
       expect(answer.status).toBe(422);
-      expect(answer.body).toEqual({ detail: [{ loc: ['query', 'hard'], msg: 'Input should be true or false', type: 'bool_parsing' }] });
+      expect(answer.body).toMatchObject({ detail: [{ loc: ['query', 'hard'], msg: 'Input should be true or false', type: 'bool_parsing' }] });
       expect((await stored(id)).row).toMatchObject({ deleted_at: null, revision: 1 });
     });
 
@@ -176,7 +176,7 @@ describe('DELETE /v1/agents/{id}', () => {
       const reader = await t.tenants.create({ workspaceId: tenant.workspaceId, projectId: tenant.projectId, scopes: ['agents:read'] });
       const answer = await remove(id, '?hard=true', reader);
       expect(answer.status).toBe(403);
-      expect(answer.body).toEqual({ detail: 'This API key lacks the scope agents:write', code: 'insufficient_scope' });
+      expect(answer.body).toMatchObject({ detail: 'This API key lacks the scope agents:write', code: 'insufficient_scope' });
       expect((await stored(id)).row).toMatchObject({ deleted_at: null });
     });
 

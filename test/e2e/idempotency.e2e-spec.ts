@@ -92,7 +92,7 @@ describe('Idempotency-Key', () => {
       const reused = await post(agentBody({ name: 'Something else' }), key);
 
       expect(reused.status).toBe(422);
-      expect(reused.body).toEqual({ detail: expect.stringContaining('Idempotency-Key'), code: 'idempotency_key_reused' });
+      expect(reused.body).toMatchObject({ detail: expect.stringContaining('Idempotency-Key'), code: 'idempotency_key_reused' });
       expect(replayed(reused)).toBeNull();
       expect(await agentCount()).toBe(before);
       expect(await agentsNamed('Something else')).toEqual([]);
@@ -150,7 +150,7 @@ describe('Idempotency-Key', () => {
         const retry = await post(body, key);
 
         expect(retry.status).toBe(409);
-        expect(retry.body).toEqual({ detail: expect.stringContaining('still being processed'), code: 'idempotency_key_in_flight' });
+        expect(retry.body).toMatchObject({ detail: expect.stringContaining('still being processed'), code: 'idempotency_key_in_flight' });
         expect(replayed(retry)).toBeNull();
       } finally {
         await blocker.commitTransaction();
@@ -177,7 +177,7 @@ describe('Idempotency-Key', () => {
       const fresh = answers.filter((answer) => answer.status === 201 && replayed(answer) === null);
       expect(fresh).toHaveLength(1);
       for (const conflict of answers.filter((answer) => answer.status === 409)) {
-        expect(conflict.body).toEqual({ detail: expect.any(String), code: 'idempotency_key_in_flight' });
+        expect(conflict.body).toMatchObject({ detail: expect.any(String), code: 'idempotency_key_in_flight' });
       }
       for (const replay of answers.filter((answer) => answer.status === 201 && replayed(answer) === 'true')) {
         expect(replay.body).toEqual(fresh[0].body);
@@ -199,7 +199,7 @@ describe('Idempotency-Key', () => {
 
     const conflict = await post(body, key);
     expect(conflict.status).toBe(409);
-    expect(conflict.body).toEqual({ detail: 'An agent with the id taken-id already exists in this project', code: 'agent_id_conflict' });
+    expect(conflict.body).toMatchObject({ detail: 'An agent with the id taken-id already exists in this project', code: 'agent_id_conflict' });
     expect(replayed(conflict)).toBeNull();
 
     expect((await call(t.baseUrl, 'DELETE', '/v1/agents/taken-id?hard=true', { tenant })).status).toBe(200);
@@ -225,7 +225,7 @@ describe('Idempotency-Key', () => {
       const answer = await post(agentBody({ name: 'Invalid key' }), key);
 
       expect(answer.status).toBe(422);
-      expect(answer.body).toEqual({
+      expect(answer.body).toMatchObject({
         detail: [{ loc: ['header', 'Idempotency-Key'], msg: 'Idempotency-Key must be 1 to 255 visible ASCII characters', type: 'invalid_idempotency_key' }],
       });
       expect(await agentCount()).toBe(before);
@@ -269,7 +269,7 @@ describe('Idempotency-Key', () => {
 
       const reused = await restore('restorable', '1.0.0', key, { version: '2.0.0' });
       expect(reused.status).toBe(422);
-      expect(reused.body).toEqual({ detail: expect.any(String), code: 'idempotency_key_reused' });
+      expect(reused.body).toMatchObject({ detail: expect.any(String), code: 'idempotency_key_reused' });
       expect(await versionNumbers('restorable')).toEqual(['1.0.0', '1.0.1', '1.0.2']);
     });
 

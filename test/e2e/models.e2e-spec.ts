@@ -57,7 +57,7 @@ describe('GET /v1/agents/models', () => {
 
   it('needs agents:read, and a key', async () => {
     const writer = await t.tenants.create({ scopes: ['agents:write'] });
-    expect((await models(writer.token)).body).toEqual({ detail: 'This API key lacks the scope agents:read', code: 'insufficient_scope' });
+    expect((await models(writer.token)).body).toMatchObject({ detail: 'This API key lacks the scope agents:read', code: 'insufficient_scope' });
     const anonymous = await call(t.baseUrl, 'GET', '/v1/agents/models');
     expect([anonymous.status, anonymous.headers.get('www-authenticate')]).toEqual([401, 'Bearer']);
   });

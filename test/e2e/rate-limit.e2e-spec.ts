@@ -21,7 +21,7 @@ function expectRateLimited(answer: HttpAnswer, limit: number): void {
   expect(Number.isInteger(retryAfter)).toBe(true);
   expect(retryAfter).toBeGreaterThanOrEqual(1);
   expect(retryAfter).toBeLessThanOrEqual(60);
-  expect(answer.body).toEqual({ detail: `Too many requests for this API key; retry in ${retryAfter} s`, code: 'rate_limited' });
+  expect(answer.body).toMatchObject({ detail: `Too many requests for this API key; retry in ${retryAfter} s`, code: 'rate_limited' });
   expect(rateHeaders(answer)).toEqual({ limit: String(limit), remaining: '0', policy: `${limit};w=60` });
   expect(resetOf(answer)).toBe(retryAfter);
 }

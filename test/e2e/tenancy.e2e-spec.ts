@@ -141,7 +141,7 @@ describe('Tenancy and scopes on every route', () => {
       for (const tenant of [writer, internalOnly]) {
         const answer = await call(t.baseUrl, method, path, { tenant });
         expect(answer.status).toBe(403);
-        expect(answer.body).toEqual({ detail: 'This API key lacks the scope agents:read', code: 'insufficient_scope' });
+        expect(answer.body).toMatchObject({ detail: 'This API key lacks the scope agents:read', code: 'insufficient_scope' });
       }
       const allowed = await call(t.baseUrl, method, path, { tenant: reader });
       expect(allowed.status).toBe(path.endsWith('nowhere') ? 404 : 200);
@@ -152,7 +152,7 @@ describe('Tenancy and scopes on every route', () => {
       for (const tenant of [reader, internalOnly]) {
         const answer = await call(t.baseUrl, method, path, { tenant, body });
         expect(answer.status).toBe(403);
-        expect(answer.body).toEqual({ detail: 'This API key lacks the scope agents:write', code: 'insufficient_scope' });
+        expect(answer.body).toMatchObject({ detail: 'This API key lacks the scope agents:write', code: 'insufficient_scope' });
       }
       expect(await stored()).toEqual(before);
     });
@@ -163,7 +163,7 @@ describe('Tenancy and scopes on every route', () => {
         const answer = await call(t.baseUrl, method, path);
         expect(answer.status).toBe(401);
         expect(answer.headers.get('www-authenticate')).toBe('Bearer');
-        expect(answer.body).toEqual({ detail: 'Missing or malformed API key: send Authorization: Bearer <key>', code: 'unauthorized' });
+        expect(answer.body).toMatchObject({ detail: 'Missing or malformed API key: send Authorization: Bearer <key>', code: 'unauthorized' });
       },
     );
   });

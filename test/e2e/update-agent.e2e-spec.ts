@@ -207,7 +207,7 @@ describe('PATCH /v1/agents/{id}', () => {
       const before = await stored(id);
       const answer = await patch(id, body);
       expect(answer.status).toBe(422);
-      expect(answer.body).toEqual({ detail });
+      expect(answer.body).toMatchObject({ detail });
       expect(await stored(id)).toEqual(before);
     };
 
@@ -309,7 +309,7 @@ describe('PATCH /v1/agents/{id}', () => {
       const before = await stored(agent.id);
       const answer = await patch(agent.id, { name: 'No' }, { as: reader });
       expect(answer.status).toBe(403);
-      expect(answer.body).toEqual({ detail: 'This API key lacks the scope agents:write', code: 'insufficient_scope' });
+      expect(answer.body).toMatchObject({ detail: 'This API key lacks the scope agents:write', code: 'insufficient_scope' });
       expect(await stored(agent.id)).toEqual(before);
     });
 
@@ -318,7 +318,7 @@ describe('PATCH /v1/agents/{id}', () => {
       const before = await stored(agent.id);
       const answer = await patch(agent.id, { model: 'claude-opus-4-6' });
       expect(answer.status).toBe(403);
-      expect(answer.body).toEqual({ detail: 'The model claude-opus-4-6 needs the pro tier or above', code: 'model_locked' });
+      expect(answer.body).toMatchObject({ detail: 'The model claude-opus-4-6 needs the pro tier or above', code: 'model_locked' });
       expect(await stored(agent.id)).toEqual(before);
     });
 
@@ -327,7 +327,7 @@ describe('PATCH /v1/agents/{id}', () => {
       const { agent } = await create({}, team);
       const answer = await patch(agent.id, { model: 'external:openai:gpt-5' }, { as: team });
       expect(answer.status).toBe(403);
-      expect(answer.body).toEqual({ detail: 'The workspace has not connected the external provider openai', code: 'provider_not_connected' });
+      expect(answer.body).toMatchObject({ detail: 'The workspace has not connected the external provider openai', code: 'provider_not_connected' });
     });
 
     it.each([
@@ -338,7 +338,7 @@ describe('PATCH /v1/agents/{id}', () => {
       const before = await stored(agent.id);
       const answer = await patch(agent.id, body);
       expect(answer.status).toBe(403);
-      expect(answer.body).toEqual({ detail: 'Only an internal key may change isDefault or isSystem', code: 'internal_only' });
+      expect(answer.body).toMatchObject({ detail: 'Only an internal key may change isDefault or isSystem', code: 'internal_only' });
       expect(await stored(agent.id)).toEqual(before);
     });
 
@@ -469,19 +469,19 @@ describe('PATCH /v1/agents/{id}', () => {
     it('answers 400 to malformed JSON', async () => {
       const answer = await call(t.baseUrl, 'PATCH', `/v1/agents/${id}`, { tenant, raw: '{"name":', headers: { 'content-type': 'application/json' } });
       expect(answer.status).toBe(400);
-      expect(answer.body).toEqual({ detail: 'The request body is not valid JSON', code: 'malformed_json' });
+      expect(answer.body).toMatchObject({ detail: 'The request body is not valid JSON', code: 'malformed_json' });
     });
 
     it('answers 415 to a body that is not JSON', async () => {
       const answer = await call(t.baseUrl, 'PATCH', `/v1/agents/${id}`, { tenant, raw: '{"name":"x"}', headers: { 'content-type': 'text/plain' } });
       expect(answer.status).toBe(415);
-      expect(answer.body).toEqual({ detail: 'The request body must be application/json (charset utf-8)', code: 'unsupported_media_type' });
+      expect(answer.body).toMatchObject({ detail: 'The request body must be application/json (charset utf-8)', code: 'unsupported_media_type' });
     });
 
     it('answers 413 to a body over 1 MiB', async () => {
       const answer = await patch(id, { instructions: 'x'.repeat(1024 * 1024) });
       expect(answer.status).toBe(413);
-      expect(answer.body).toEqual({ detail: 'The request body is larger than 1 MiB', code: 'body_too_large' });
+      expect(answer.body).toMatchObject({ detail: 'The request body is larger than 1 MiB', code: 'body_too_large' });
       expect((await stored(id)).row.revision).toBe(1);
     });
   });
