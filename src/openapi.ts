@@ -12,7 +12,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         '`{detail: [{loc, msg, type}]}`; every other error is `{detail, code}`.',
     )
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key minted with `npm run cli -- api-keys create`' }, 'bearer')
+    // Relative: every instance serves its own document, so the paths are the ones of whoever serves it.
+    .addServer('/', 'The instance serving this document (local, staging or production alike)', undefined, { 'x-internal': false })
+    .addTag('Agents', "Create, list, read, change and delete the agents of the caller's project, and list the models it can use")
+    .addTag('Versions', "An agent's immutable versions: one per change to its configuration, readable and restorable")
+    .addTag('Health', 'Liveness and readiness probes for the orchestrator: no key, outside /v1')
+    .addBearerAuth(
+      // Opaque keys (agk_ and 256 random bits), not JWTs: the builder's default bearerFormat would say JWT.
+      { type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'An API key minted with `npm run cli -- api-keys create`' },
+      'bearer',
+    )
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key, as the ACP API sends it' }, 'api-key')
     .build();
   return SwaggerModule.createDocument(app, config);

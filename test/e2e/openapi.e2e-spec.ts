@@ -35,7 +35,7 @@ describe('OpenAPI document and Swagger UI', () => {
 
   it('documents every status of POST /v1/agents with its body', () => {
     const responses = document.paths['/v1/agents'].post.responses;
-    expect(Object.keys(responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '415', '422']);
+    expect(Object.keys(responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '415', '422', '429', '500']);
     expect(responses['422'].content['application/json'].schema.$ref).toBe('#/components/schemas/HTTPValidationError');
     expect(responses['409'].content['application/json'].schema.$ref).toBe('#/components/schemas/ErrorBody');
     expect(responses['201'].headers.Location).toBeTruthy();

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator.js';
 import { Public } from '../auth/auth.decorators.js';
 
 const DATABASE_TIMEOUT_MS = 1_500;
@@ -20,17 +21,29 @@ export class HealthController {
 
   @Get('live')
   @Public()
-  @ApiOperation({ summary: 'The process is up (it answers)', operationId: 'live' })
+  @ApiOperation({
+    summary: 'The process is up (it answers)',
+    description: 'The liveness probe: 200 `{"status":"ok"}` while the process runs, whatever the database does. No key needed, and not rate limited.',
+    operationId: 'live',
+  })
   @ApiOkResponse({ description: '{"status":"ok"}' })
+  @ApiErrorResponses(500)
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @Public()
-  @ApiOperation({ summary: 'The service can serve: database reachable and every migration applied', operationId: 'ready' })
+  @ApiOperation({
+    summary: 'The service can serve: database reachable and every migration applied',
+    description:
+      `The readiness probe: 200 when the database answers within ${DATABASE_TIMEOUT_MS} ms and every migration is applied, ` +
+      'else 503 with Retry-After and a body naming the failing check. No key needed, and not rate limited.',
+    operationId: 'ready',
+  })
   @ApiOkResponse({ description: 'Ready: {"status":"ok", ...}' })
   @ApiServiceUnavailableResponse({ description: 'Not ready: {"status":"error", ...}, with Retry-After' })
+  @ApiErrorResponses(500)
   async ready(@Res() reply: FastifyReply): Promise<void> {
     try {
       const result: HealthCheckResult = await this.health.check([

@@ -26,10 +26,10 @@ class ConfigurationView {
   @ApiProperty({ enum: REASONING_EFFORTS, example: 'medium' })
   reasoningEffort: string;
 
-  @ApiProperty({ type: [String], example: [] })
+  @ApiProperty({ type: [String], example: ['deep_research'] })
   enabledSkills: string[];
 
-  @ApiProperty({ enum: DEEP_RESEARCH_MODELS, nullable: true, example: null })
+  @ApiProperty({ enum: DEEP_RESEARCH_MODELS, nullable: true, example: 'gemini-3-flash-preview' })
   deepResearchModel: string | null;
 
   @ApiProperty({ type: 'object', additionalProperties: true, example: {} })

@@ -43,7 +43,7 @@ export class AgentView {
   @ApiProperty({ type: [String], example: ['deep_research'] })
   enabledSkills: string[];
 
-  @ApiProperty({ enum: DEEP_RESEARCH_MODELS, nullable: true, example: null })
+  @ApiProperty({ enum: DEEP_RESEARCH_MODELS, nullable: true, example: 'gemini-3-flash-preview' })
   deepResearchModel: string | null;
 
   @ApiProperty({ example: false })

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
-  ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags,
+  ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller as CallerType } from '../../../../shared/domain/caller.js';
@@ -23,9 +23,9 @@ import { AgentEnvelope, toAgentView } from './agent.response.js';
 import { toNewAgent } from './create-agent.mapper.js';
 import { CreateAgentRequest } from './create-agent.request.js';
 import { etagOf, noneMatchHits, parseIfMatch } from './entity-tag.js';
-import { PAGE_LIMIT, parseListAgentsQuery } from './list-query.js';
+import { MAX_METADATA_FILTERS, MAX_TEXT, PAGE_LIMIT, parseListAgentsQuery } from './list-query.js';
 import { ModelsResponse } from './models.response.js';
-import { agentIdParam } from './path-params.js';
+import { agentIdParam, ApiAgentIdParam } from './path-params.js';
 import { UpdateAgentRequest } from './update-agent.request.js';
 
 const createAgentBody = new ValidBody(CreateAgentRequest, {
@@ -34,7 +34,7 @@ const createAgentBody = new ValidBody(CreateAgentRequest, {
 const updateAgentBody = new ValidBody(UpdateAgentRequest);
 
 const ETAG_HEADER = { ETag: { description: 'The agent\'s current entity tag, for If-Match and If-None-Match', schema: { type: 'string', example: '"mhz3k1c0-2"' } } };
-const AGENT_ID = ApiParam({ name: 'id', description: 'The agent id', example: 'support-bot' });
+const QUERY_TEXT = { type: 'string', maxLength: MAX_TEXT } as const;
 
 @ApiTags('Agents')
 @Controller('v1/agents')
@@ -48,7 +48,15 @@ export class AgentsController {
   @Post()
   @HttpCode(201)
   @Auth('agents:write')
-  @ApiOperation({ summary: 'Create an agent', operationId: 'createAgent' })
+  @ApiOperation({
+    summary: 'Create an agent',
+    description:
+      "Creates an agent in the caller's project and records its first version (1.0.0 unless `version` names another). " +
+      'Unknown fields are refused, and every rule is checked at once: a 422 lists every problem of the body. ' +
+      "A model the workspace's tier does not reach is a 403 (model_locked); an id already used in the project is a 409 " +
+      '(agent_id_conflict). Answers 201 with the agent, its Location and its ETag.',
+    operationId: 'createAgent',
+  })
   @ApiBody({ type: CreateAgentRequest })
   @ApiCreatedResponse({
     description: 'The agent was created, with its first version',
@@ -56,7 +64,7 @@ export class AgentsController {
     headers: { Location: { description: 'URL of the new agent', schema: { type: 'string', example: '/v1/agents/support-bot' } }, ...ETAG_HEADER },
   })
   @ApiIdempotencyKey()
-  @ApiErrorResponses(400, 409, 413, 415, 422)
+  @ApiErrorResponses(400, 409, 413, 415, 422, 429, 500)
   async create(
     @Body(createAgentBody) body: CreateAgentRequest,
     @Caller() caller: CallerType,
@@ -72,25 +80,33 @@ export class AgentsController {
 
   @Get()
   @Auth('agents:read')
-  @ApiOperation({ summary: "List the project's agents, newest first, a page at a time", operationId: 'listAgents' })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: PAGE_LIMIT.max, default: PAGE_LIMIT.default }, description: 'Agents per page' })
-  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'next_cursor of the previous page' })
+  @ApiOperation({
+    summary: "List the project's agents, newest first, a page at a time",
+    description:
+      `Newest first unless \`order=asc\`, \`limit\` agents a page (1 to ${PAGE_LIMIT.max}, default ${PAGE_LIMIT.default}); ` +
+      'pass `next_cursor` as `cursor` for the next page. Paging is stable under concurrent inserts: no agent twice, none ' +
+      'skipped. The filters combine; `total_count` counts every agent that matches them. An unknown parameter or a cursor ' +
+      'this API did not give is a 422.',
+    operationId: 'listAgents',
+  })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', format: 'int32', minimum: 1, maximum: PAGE_LIMIT.max, default: PAGE_LIMIT.default }, description: 'Agents per page' })
+  @ApiQuery({ name: 'cursor', required: false, schema: QUERY_TEXT, description: 'next_cursor of the previous page' })
   @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: 'By creation time; default desc (newest first)' })
-  @ApiQuery({ name: 'model', required: false, type: String, description: 'Only agents of this model', example: 'claude-sonnet-4-5' })
+  @ApiQuery({ name: 'model', required: false, schema: { ...QUERY_TEXT, example: 'claude-sonnet-4-5' }, description: 'Only agents of this model' })
   @ApiQuery({ name: 'isActive', required: false, schema: { type: 'string', enum: ['true', 'false'] } })
   @ApiQuery({ name: 'isDefault', required: false, schema: { type: 'string', enum: ['true', 'false'] } })
-  @ApiQuery({ name: 'skill', required: false, type: String, description: 'Only agents with this skill enabled', example: 'deep_research' })
-  @ApiQuery({ name: 'q', required: false, type: String, description: 'Case-insensitive search in the name', example: 'support' })
+  @ApiQuery({ name: 'skill', required: false, schema: { ...QUERY_TEXT, example: 'deep_research' }, description: 'Only agents with this skill enabled' })
+  @ApiQuery({ name: 'q', required: false, schema: { ...QUERY_TEXT, example: 'support' }, description: 'Case-insensitive search in the name' })
   @ApiQuery({
     name: 'metadata',
     required: false,
     style: 'deepObject',
     explode: true,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
+    schema: { type: 'object', maxProperties: MAX_METADATA_FILTERS, additionalProperties: QUERY_TEXT },
     description: 'metadata[key]=value: only agents whose metadata has exactly this top-level string value',
   })
   @ApiOkResponse({ type: AgentListResponse })
-  @ApiErrorResponses(422)
+  @ApiErrorResponses(422, 429, 500)
   async list(@Query() query: Record<string, unknown>, @Caller() caller: CallerType): Promise<AgentListResponse> {
     const { filter, page } = parseListAgentsQuery(query);
     return toAgentList(await this.queries.execute(new ListAgentsQuery(filter, page, caller)));
@@ -98,20 +114,34 @@ export class AgentsController {
 
   @Get('models')
   @Auth('agents:read')
-  @ApiOperation({ summary: "List the models the caller's workspace can see", operationId: 'listModels' })
+  @ApiOperation({
+    summary: "List the models the caller's workspace can see",
+    description:
+      'The managed models of the catalog and, in team and enterprise workspaces, the models of the providers the workspace ' +
+      'has connected (as `external:{providerType}:{urlEncodedModelId}`), each with the reasoning efforts it supports and its ' +
+      "default one. `locked` marks a model the workspace's tier does not reach: an agent on it is a 403 (model_locked).",
+    operationId: 'listModels',
+  })
   @ApiOkResponse({ type: ModelsResponse })
+  @ApiErrorResponses(429, 500)
   models(@Caller() caller: CallerType): Promise<ModelsResponse> {
     return this.queries.execute(new ListModelsQuery(caller)) as Promise<ModelsResponse>;
   }
 
   @Get(':id')
   @Auth('agents:read')
-  @ApiOperation({ summary: 'Get an agent', operationId: 'getAgent' })
-  @AGENT_ID
+  @ApiOperation({
+    summary: 'Get an agent',
+    description:
+      "One agent of the caller's project, with its ETag (another project's agent is a 404). " +
+      'With If-None-Match naming its current ETag the answer is a 304 without a body.',
+    operationId: 'getAgent',
+  })
+  @ApiAgentIdParam
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag of the agent: 304 when it has not changed' })
   @ApiOkResponse({ type: AgentEnvelope, headers: ETAG_HEADER })
   @ApiResponse({ status: 304, description: 'Not modified since the ETag of If-None-Match', headers: ETAG_HEADER })
-  @ApiErrorResponses(404)
+  @ApiErrorResponses(404, 429, 500)
   async get(
     @Param('id') id: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
@@ -126,12 +156,20 @@ export class AgentsController {
 
   @Patch(':id')
   @Auth('agents:write')
-  @ApiOperation({ summary: 'Change an agent (a new version when its configuration changes)', operationId: 'updateAgent' })
-  @AGENT_ID
+  @ApiOperation({
+    summary: 'Change an agent (a new version when its configuration changes)',
+    description:
+      'Merge-patch semantics: an omitted field is kept, null clears an optional one, arrays are replaced whole, and ' +
+      '`metadata` and `config` are merged as JSON merge patches (a null value deletes its key). Every rule is checked ' +
+      'again on the resulting agent. A change to the configuration records a new version (`version`, or the next patch). ' +
+      'The id cannot change; `isDefault` and `isSystem` need an internal key. If-Match with a stale ETag is a 412.',
+    operationId: 'updateAgent',
+  })
+  @ApiAgentIdParam
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag the change is based on: 412 when the agent has changed since' })
   @ApiBody({ type: UpdateAgentRequest })
   @ApiOkResponse({ type: AgentEnvelope, headers: ETAG_HEADER })
-  @ApiErrorResponses(400, 404, 412, 413, 415, 422)
+  @ApiErrorResponses(400, 404, 412, 413, 415, 422, 429, 500)
   async update(
     @Param('id') id: string,
     @Body(updateAgentBody) body: UpdateAgentRequest,
@@ -146,11 +184,18 @@ export class AgentsController {
 
   @Delete(':id')
   @Auth('agents:write')
-  @ApiOperation({ summary: 'Delete an agent: soft by default (its id is never reused), or with ?hard=true for good', operationId: 'deleteAgent' })
-  @AGENT_ID
+  @ApiOperation({
+    summary: 'Delete an agent: soft by default (its id is never reused), or with ?hard=true for good',
+    description:
+      'Soft by default: the agent disappears from every route (404) and its id is never used again. `hard=true` removes ' +
+      'it and its versions. A system agent can be deleted only with an internal key; deleting the default agent leaves ' +
+      'the project without one.',
+    operationId: 'deleteAgent',
+  })
+  @ApiAgentIdParam
   @ApiQuery({ name: 'hard', required: false, schema: { type: 'string', enum: ['true', 'false'], default: 'false' }, description: 'Remove the agent and its versions' })
   @ApiOkResponse({ type: DeletedResponse })
-  @ApiErrorResponses(404, 422)
+  @ApiErrorResponses(404, 422, 429, 500)
   async remove(@Param('id') id: string, @Query('hard') hard: unknown, @Caller() caller: CallerType): Promise<DeletedResponse> {
     await this.commands.execute(new DeleteAgentCommand(agentIdParam(id), parseHard(hard), caller));
     return { deleted: true };

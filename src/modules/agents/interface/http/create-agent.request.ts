@@ -6,6 +6,10 @@ import type { JsonObject } from '../../domain/json-object.js';
 import { MODEL_CATALOG } from '../../domain/model-catalog.js';
 import { REASONING_EFFORTS } from '../../domain/reasoning-effort.js';
 import { BinaryRequest } from './binary.request.js';
+import { VERSION_MAX_LENGTH } from './path-params.js';
+
+/** A skill id of enabledSkills: SKILL_ID_PATTERN allows 1 to 64 characters. */
+export const SKILL_ID_SCHEMA = { type: 'string', maxLength: 64, pattern: SKILL_ID_PATTERN.source } as const;
 
 const MODEL_DESCRIPTION =
   `A managed model (${MODEL_CATALOG.map((model) => model.id).join(', ')}) or, in team and enterprise ` +
@@ -70,7 +74,7 @@ export class CreateAgentRequest {
     type: [String],
     maxItems: LIMITS.skills,
     uniqueItems: true,
-    items: { type: 'string', pattern: SKILL_ID_PATTERN.source },
+    items: SKILL_ID_SCHEMA,
     example: ['deep_research'],
   })
   @IsOptional()
@@ -103,7 +107,7 @@ export class CreateAgentRequest {
   @IsObject()
   config?: JsonObject;
 
-  @ApiPropertyOptional({ description: 'Semantic version of this first configuration', default: '1.0.0', example: '1.0.0' })
+  @ApiPropertyOptional({ description: 'Semantic version of this first configuration', maxLength: VERSION_MAX_LENGTH, default: '1.0.0', example: '1.0.0' })
   @IsOptional()
   @IsString()
   version?: string;

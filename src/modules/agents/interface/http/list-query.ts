@@ -5,8 +5,8 @@ import { decodeAgentCursor, decodeVersionCursor } from './page-cursor.js';
 
 export const PAGE_LIMIT = { default: 20, max: 100 } as const;
 const METADATA_PARAM = /^metadata\[([^\]]{1,128})\]$/;
-const MAX_METADATA_FILTERS = 10;
-const MAX_TEXT = 255;
+export const MAX_METADATA_FILTERS = 10;
+export const MAX_TEXT = 255;
 
 /** Reads a query string strictly: every problem becomes a 422 entry at ["query", name]. */
 class QueryReader {

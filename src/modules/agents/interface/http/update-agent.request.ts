@@ -1,10 +1,12 @@
 import { ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { AGENT_ID_PATTERN, DEEP_RESEARCH_MODELS, LIMITS, SKILL_ID_PATTERN } from '../../domain/agent-rules.js';
+import { AGENT_ID_PATTERN, DEEP_RESEARCH_MODELS, LIMITS } from '../../domain/agent-rules.js';
 import type { JsonObject } from '../../domain/json-object.js';
 import { REASONING_EFFORTS } from '../../domain/reasoning-effort.js';
 import { BinaryRequest } from './binary.request.js';
+import { SKILL_ID_SCHEMA } from './create-agent.request.js';
+import { VERSION_MAX_LENGTH } from './path-params.js';
 
 /**
  * The body of PATCH /v1/agents/{id}: omitted keeps a field, null clears an optional one, arrays
@@ -13,12 +15,12 @@ import { BinaryRequest } from './binary.request.js';
  */
 @ApiSchema({ name: 'AgentUpdate' })
 export class UpdateAgentRequest {
-  @ApiPropertyOptional({ description: 'The id cannot change: when given it must be the current one', pattern: AGENT_ID_PATTERN.source, example: 'support-bot' })
+  @ApiPropertyOptional({ description: 'The id cannot change: when given it must be the current one', maxLength: LIMITS.idLength, pattern: AGENT_ID_PATTERN.source, example: 'support-bot' })
   @IsOptional()
   @IsString()
   id?: string;
 
-  @ApiPropertyOptional({ description: 'Human-readable name, trimmed', minLength: 1, maxLength: LIMITS.nameLength, example: 'Support bot v2' })
+  @ApiPropertyOptional({ type: String, description: 'Human-readable name, trimmed', minLength: 1, maxLength: LIMITS.nameLength, example: 'Support bot v2' })
   @IsOptional()
   @IsString()
   name?: string | null;
@@ -28,7 +30,7 @@ export class UpdateAgentRequest {
   @IsString()
   description?: string | null;
 
-  @ApiPropertyOptional({ description: 'A managed model or external:{providerType}:{urlEncodedModelId}; the current reasoningEffort must suit it unless this request sets one', example: 'claude-opus-4-6' })
+  @ApiPropertyOptional({ type: String, description: 'A managed model or external:{providerType}:{urlEncodedModelId}; the current reasoningEffort must suit it unless this request sets one', example: 'claude-opus-4-6' })
   @IsOptional()
   @IsString()
   model?: string | null;
@@ -56,7 +58,7 @@ export class UpdateAgentRequest {
     description: 'Replaces the list; null empties it',
     maxItems: LIMITS.skills,
     uniqueItems: true,
-    items: { type: 'string', pattern: SKILL_ID_PATTERN.source },
+    items: SKILL_ID_SCHEMA,
     example: ['deep_research'],
   })
   @IsOptional()
@@ -91,22 +93,28 @@ export class UpdateAgentRequest {
   @IsObject()
   config?: JsonObject | null;
 
-  @ApiPropertyOptional({ description: 'Name of the new version: semver, greater than the current one. Omitted: the patch number is bumped when the configuration changes', example: '1.1.0' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Name of the new version: semver, greater than the current one. Omitted or null: the patch number is bumped when the configuration changes',
+    maxLength: VERSION_MAX_LENGTH,
+    example: '1.1.0',
+  })
   @IsOptional()
   @IsString()
   version?: string | null;
 
-  @ApiPropertyOptional({ description: "Internal keys only: make this the project's default agent (moves the flag)", example: true })
+  @ApiPropertyOptional({ type: Boolean, description: "Internal keys only: make this the project's default agent (moves the flag)", example: true })
   @IsOptional()
   @IsBoolean()
   isDefault?: boolean | null;
 
-  @ApiPropertyOptional({ description: 'Internal keys only', example: false })
+  @ApiPropertyOptional({ type: Boolean, description: 'Internal keys only', example: false })
   @IsOptional()
   @IsBoolean()
   isSystem?: boolean | null;
 
-  @ApiPropertyOptional({ description: 'Whether runners may use the agent', example: true })
+  @ApiPropertyOptional({ type: Boolean, description: 'Whether runners may use the agent', example: true })
   @IsOptional()
   @IsBoolean()
   isActive?: boolean | null;
