@@ -80,6 +80,23 @@ describe('the CLI', () => {
     ]);
   }, TIMEOUT_MS);
 
+  it("sets the workspace's default model only to a managed model its tier reaches", async () => {
+    expect(await cliJson('workspaces', 'set-default-model', '--workspace', workspace.id, '--model', 'claude-opus-4-6')).toEqual({
+      workspaceId: workspace.id,
+      defaultModel: 'claude-opus-4-6',
+    });
+    expect(await query('SELECT default_model FROM workspaces WHERE id = $1', [workspace.id])).toEqual([{ default_model: 'claude-opus-4-6' }]);
+
+    const free = await cliJson('workspaces', 'create', '--name', 'Free', '--tier', 'free');
+    const locked = await cli('workspaces', 'set-default-model', '--workspace', free.id as string, '--model', 'claude-opus-4-6');
+    expect([locked.code, locked.stderr]).toEqual([1, expect.stringContaining('does not reach claude-opus-4-6')]);
+    const unknown = await cli('workspaces', 'set-default-model', '--workspace', free.id as string, '--model', 'external:openai:gpt-5');
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('Unknown managed model')]);
+    const missing = await cli('workspaces', 'set-default-model', '--workspace', 'ws_nope', '--model', 'gemini-3-flash');
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining('No workspace ws_nope')]);
+    expect(await query('SELECT default_model FROM workspaces WHERE id = $1', [free.id])).toEqual([{ default_model: null }]);
+  }, TIMEOUT_MS);
+
   it('connects a provider with its models', async () => {
     const connected = await cliJson('workspaces', 'connect-provider', '--workspace', workspace.id, '--provider', 'openai', '--models', 'gpt-4o,o3');
 

@@ -298,8 +298,8 @@ describe('POST /v1/agents', () => {
       );
     });
 
-    it('requires name and model', async () => {
-      await expect422({}, [entry(['name'], 'missing'), entry(['model'], 'missing')]);
+    it('requires a name (an omitted model is the workspace default)', async () => {
+      await expect422({}, [entry(['name'], 'missing')]);
     });
 
     it('never coerces types', async () => {

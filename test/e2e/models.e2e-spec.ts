@@ -1,4 +1,5 @@
-import { call } from '../support/http.js';
+import { WorkspaceAdmin } from '../../src/modules/workspaces/workspace-admin.js';
+import { agentBody, call } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('GET /v1/agents/models', () => {
@@ -53,6 +54,27 @@ describe('GET /v1/agents/models', () => {
     const pro = await t.tenants.create({ tier: 'pro', providers: [{ type: 'openai', models: ['gpt-5'] }] });
     const answer = await models(pro.token);
     expect(answer.body.models.find((m: { id: string }) => m.id === 'external:openai:gpt-5').locked).toBe(true);
+  });
+
+  it("says which model is the workspace's default, and agents created without a model get it", async () => {
+    const pro = await t.tenants.create({ tier: 'pro' });
+    expect((await models(pro.token)).body.defaultModel).toBe('claude-sonnet-4-5');
+
+    await new WorkspaceAdmin(t.dataSource).setDefaultModel(pro.workspaceId, 'claude-opus-4-6');
+    expect((await models(pro.token)).body.defaultModel).toBe('claude-opus-4-6');
+    const created = await call(t.baseUrl, 'POST', '/v1/agents', { tenant: pro, body: { name: 'Runner' } });
+    expect([created.status, created.body.agent.model, created.body.agent.reasoningEffort]).toEqual([201, 'claude-opus-4-6', 'high']);
+    // An explicit model still wins, and an effort is judged against the model it ends up with.
+    const explicit = await call(t.baseUrl, 'POST', '/v1/agents', { tenant: pro, body: agentBody({ model: 'gemini-3-flash' }) });
+    expect(explicit.body.agent.model).toBe('gemini-3-flash');
+    const minimal = await call(t.baseUrl, 'POST', '/v1/agents', { tenant: pro, body: { name: 'Runner', reasoningEffort: 'minimal' } });
+    expect([minimal.status, minimal.body.detail?.[0]?.loc]).toEqual([422, ['body', 'reasoningEffort']]);
+
+    // Downgraded below the choice: the catalog's default again, and creates keep working.
+    await new WorkspaceAdmin(t.dataSource).setTier(pro.workspaceId, 'free');
+    expect((await models(pro.token)).body).toMatchObject({ tier: 'free', defaultModel: 'claude-sonnet-4-5' });
+    const afterDowngrade = await call(t.baseUrl, 'POST', '/v1/agents', { tenant: pro, body: { name: 'Runner' } });
+    expect([afterDowngrade.status, afterDowngrade.body.agent.model]).toEqual([201, 'claude-sonnet-4-5']);
   });
 
   it('needs agents:read, and a key', async () => {

@@ -1,17 +1,25 @@
 import { WorkspaceProviders, type ConnectedProvider } from '../../src/modules/agents/application/workspace-providers.port.js';
 import type { Caller } from '../../src/shared/domain/caller.js';
 
-/** The WorkspaceProviders port with fixed providers, recording which workspaces it was asked for. */
+/** The WorkspaceProviders port with fixed providers and default model, recording which workspaces it was asked for. */
 export class FakeProviders extends WorkspaceProviders {
   readonly asked: string[] = [];
 
-  constructor(private readonly providers: ConnectedProvider[] = []) {
+  constructor(
+    private readonly providers: ConnectedProvider[] = [],
+    private readonly defaultModel: string | null = null,
+  ) {
     super();
   }
 
   async connected(workspaceId: string): Promise<readonly ConnectedProvider[]> {
     this.asked.push(workspaceId);
     return this.providers;
+  }
+
+  async chosenDefaultModel(workspaceId: string): Promise<string | null> {
+    this.asked.push(workspaceId);
+    return this.defaultModel;
   }
 }
 

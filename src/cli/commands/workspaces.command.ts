@@ -15,13 +15,18 @@ interface SetTierOptions extends OutputOptions {
   readonly tier: Tier;
 }
 
+interface DefaultModelOptions extends OutputOptions {
+  readonly workspace: string;
+  readonly model: string;
+}
+
 interface ProviderOptions extends OutputOptions {
   readonly workspace: string;
   readonly provider: string;
   readonly models?: string[];
 }
 
-/** `workspaces create | set-tier | connect-provider | disconnect-provider`. */
+/** `workspaces create | set-tier | set-default-model | connect-provider | disconnect-provider`. */
 export function registerWorkspacesCommand(program: Command, session: CliSession): void {
   const workspaces = program.command('workspaces').description('Create workspaces, change their tier, connect model providers');
 
@@ -52,6 +57,19 @@ export function registerWorkspacesCommand(program: Command, session: CliSession)
       session(async ({ workspaces }) => {
         await workspaces.setTier(options.workspace, options.tier);
         printResult(options, { workspaceId: options.workspace, tier: options.tier }, `Workspace ${options.workspace} is now on the ${options.tier} tier`);
+      }),
+    );
+
+  workspaces
+    .command('set-default-model')
+    .description('Choose the model of agents created without one (a managed model the tier reaches)')
+    .requiredOption('--workspace <id>', 'the workspace id', parseText)
+    .requiredOption('--model <id>', 'a managed model id, such as gemini-3-flash', parseText)
+    .option('--json', 'print the result as one JSON line')
+    .action((options: DefaultModelOptions) =>
+      session(async ({ workspaces }) => {
+        await workspaces.setDefaultModel(options.workspace, options.model);
+        printResult(options, { workspaceId: options.workspace, defaultModel: options.model }, `Agents of workspace ${options.workspace} created without a model now get ${options.model}`);
       }),
     );
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { WorkspaceProviders, type ConnectedProvider } from '../agents/application/workspace-providers.port.js';
 import { WorkspaceModelProviderOrmEntity } from './workspace-model-provider.orm-entity.js';
+import { WorkspaceOrmEntity } from './workspace.orm-entity.js';
 
 @Injectable()
 export class TypeOrmWorkspaceProviders extends WorkspaceProviders {
@@ -15,5 +16,10 @@ export class TypeOrmWorkspaceProviders extends WorkspaceProviders {
       order: { providerType: 'ASC' },
     });
     return rows.map((row) => ({ providerType: row.providerType, models: row.models }));
+  }
+
+  async chosenDefaultModel(workspaceId: string): Promise<string | null> {
+    const workspace = await this.dataSource.getRepository(WorkspaceOrmEntity).findOne({ where: { id: workspaceId }, select: { defaultModel: true } });
+    return workspace?.defaultModel ?? null;
   }
 }

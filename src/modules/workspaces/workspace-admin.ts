@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { Tier } from '../../shared/domain/tier.js';
+import { tierReaches, type Tier } from '../../shared/domain/tier.js';
+import { findManagedModel, MODEL_CATALOG } from '../agents/domain/model-catalog.js';
 import { ProjectOrmEntity } from './project.orm-entity.js';
 import { WorkspaceModelProviderOrmEntity } from './workspace-model-provider.orm-entity.js';
 import { WorkspaceOrmEntity } from './workspace.orm-entity.js';
@@ -14,6 +15,9 @@ export interface CreatedWorkspace {
   /** Every workspace starts with one project, so a key can be minted for it at once. */
   readonly projectId: string;
 }
+
+/** A default model the workspace cannot have. */
+export class DefaultModelRefusedError extends Error {}
 
 export class UnknownWorkspaceError extends Error {
   constructor(id: string) {
@@ -59,6 +63,21 @@ export class WorkspaceAdmin {
   async setTier(workspaceId: string, tier: Tier): Promise<void> {
     const result = await this.dataSource.getRepository(WorkspaceOrmEntity).update({ id: workspaceId }, { tier });
     if (!result.affected) throw new UnknownWorkspaceError(workspaceId);
+  }
+
+  /**
+   * Chooses the model an agent created without one gets: a managed model the workspace's tier
+   * reaches (an external provider can be disconnected, so it cannot be a default).
+   */
+  async setDefaultModel(workspaceId: string, modelId: string): Promise<void> {
+    const workspace = await this.dataSource.getRepository(WorkspaceOrmEntity).findOne({ where: { id: workspaceId } });
+    if (!workspace) throw new UnknownWorkspaceError(workspaceId);
+    const model = findManagedModel(modelId);
+    if (!model) throw new DefaultModelRefusedError(`Unknown managed model "${modelId}": use one of ${MODEL_CATALOG.map((entry) => entry.id).join(', ')}`);
+    if (!tierReaches(workspace.tier, model.requiredTier)) {
+      throw new DefaultModelRefusedError(`The ${workspace.tier} tier of workspace ${workspaceId} does not reach ${modelId} (it needs ${model.requiredTier})`);
+    }
+    await this.dataSource.getRepository(WorkspaceOrmEntity).update({ id: workspaceId }, { defaultModel: modelId });
   }
 
   /** Connects (or updates) an external provider; `models` are the ids it offers. */

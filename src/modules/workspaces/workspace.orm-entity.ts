@@ -13,6 +13,10 @@ export class WorkspaceOrmEntity {
   @Column('text')
   tier: Tier;
 
+  /** Chosen with the CLI's `workspaces set-default-model`; null: the catalog's default. */
+  @Column('text', { name: 'default_model', nullable: true })
+  defaultModel: string | null;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt: Date;
 }

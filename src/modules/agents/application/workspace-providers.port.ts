@@ -4,7 +4,10 @@ export interface ConnectedProvider {
   readonly models: readonly string[];
 }
 
-/** The external providers of a workspace (a port: the adapter reads storage). */
+/** What agents need of a workspace beyond the caller's key (a port: the adapter reads storage). */
 export abstract class WorkspaceProviders {
+  /** The external providers it has connected. */
   abstract connected(workspaceId: string): Promise<readonly ConnectedProvider[]>;
+  /** The model chosen with `workspaces set-default-model`, or null. */
+  abstract chosenDefaultModel(workspaceId: string): Promise<string | null>;
 }

@@ -92,6 +92,15 @@ function charLength(text: string): number {
   return text.length - (text.match(SURROGATE_PAIR)?.length ?? 0);
 }
 
+/**
+ * The rules a create request is judged by before its workspace is known (to list every problem of
+ * a request whose shape is wrong): an omitted model will be the workspace's default, not a problem.
+ */
+export function createRequestViolations(candidate: AgentCandidate): Violation[] {
+  const violations = agentViolations(candidate);
+  return candidate.model === undefined ? violations.filter((violation) => violation.path[0] !== 'model') : violations;
+}
+
 function checkId(id: string, add: Add): void {
   if (charLength(id) < 1 || charLength(id) > LIMITS.idLength) {
     add(['id'], 'string_length', `id must be 1 to ${LIMITS.idLength} characters`);

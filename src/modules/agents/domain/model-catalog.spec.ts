@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { isTier } from '../../../shared/domain/tier.js';
-import { findManagedModel, MODEL_CATALOG } from './model-catalog.js';
+import { CATALOG_DEFAULT_MODEL_ID, defaultModelOf, findManagedModel, MODEL_CATALOG } from './model-catalog.js';
 import { isReasoningEffort } from './reasoning-effort.js';
 
 /** The Models table of the contract, row by row. */
@@ -100,5 +100,23 @@ describe('findManagedModel', () => {
         },
       ),
     );
+  });
+});
+
+describe('defaultModelOf', () => {
+  it('is claude-sonnet-4-5, a free-tier model, when the workspace chose none', () => {
+    expect(CATALOG_DEFAULT_MODEL_ID).toBe('claude-sonnet-4-5');
+    expect(findManagedModel(CATALOG_DEFAULT_MODEL_ID)?.requiredTier).toBe('free');
+    expect(defaultModelOf({ tier: 'free', chosenDefaultModel: null })).toBe('claude-sonnet-4-5');
+  });
+
+  it("is the workspace's choice while its tier reaches it", () => {
+    expect(defaultModelOf({ tier: 'free', chosenDefaultModel: 'gemini-3-flash' })).toBe('gemini-3-flash');
+    expect(defaultModelOf({ tier: 'pro', chosenDefaultModel: 'claude-opus-4-6' })).toBe('claude-opus-4-6');
+  });
+
+  it('falls back to the catalog default when the tier no longer reaches the choice, or it left the catalog', () => {
+    expect(defaultModelOf({ tier: 'free', chosenDefaultModel: 'claude-opus-4-6' })).toBe('claude-sonnet-4-5');
+    expect(defaultModelOf({ tier: 'enterprise', chosenDefaultModel: 'claude-retired-1' })).toBe('claude-sonnet-4-5');
   });
 });

@@ -1,4 +1,4 @@
-import type { Tier } from '../../../shared/domain/tier.js';
+import { tierReaches, type Tier } from '../../../shared/domain/tier.js';
 import type { ReasoningEffort } from './reasoning-effort.js';
 
 export type ModelProvider = 'anthropic' | 'google';
@@ -87,4 +87,16 @@ const BY_ID = new Map(MODEL_CATALOG.map((model) => [model.id, model]));
 
 export function findManagedModel(id: string): ManagedModel | undefined {
   return BY_ID.get(id);
+}
+
+/** The model of an agent created without one, in a workspace that chose none (a free-tier model). */
+export const CATALOG_DEFAULT_MODEL_ID = 'claude-sonnet-4-5';
+
+/**
+ * The model an agent gets when its request names none: the workspace's chosen default while its
+ * tier reaches that model (a later downgrade must not break creates), else the catalog's default.
+ */
+export function defaultModelOf(workspace: { readonly tier: Tier; readonly chosenDefaultModel: string | null }): string {
+  const chosen = workspace.chosenDefaultModel === null ? undefined : findManagedModel(workspace.chosenDefaultModel);
+  return chosen && tierReaches(workspace.tier, chosen.requiredTier) ? chosen.id : CATALOG_DEFAULT_MODEL_ID;
 }

@@ -58,4 +58,18 @@ describe('CreateAgentHandler', () => {
     );
     expect(agent.snapshot()).toMatchObject({ isDefault: true, isSystem: true, userId: 'usr_2' });
   });
+
+  it("gives a request without a model the workspace's default model and that model's default effort", async () => {
+    const none = new FakeProviders();
+    const sonnet = await new CreateAgentHandler(new InMemoryAgents(), none).execute(new CreateAgentCommand({ name: 'Runner', userId: 'usr_1' }, caller()));
+    expect(sonnet.snapshot()).toMatchObject({ model: 'claude-sonnet-4-5', reasoningEffort: 'medium' });
+    expect(none.asked).toEqual(['ws_1']);
+
+    const chosen = new CreateAgentHandler(new InMemoryAgents(), new FakeProviders([], 'gemini-3-flash'));
+    expect((await chosen.execute(new CreateAgentCommand({ name: 'Runner' }, caller()))).snapshot()).toMatchObject({ model: 'gemini-3-flash', reasoningEffort: 'high' });
+
+    // A choice the tier no longer reaches (the workspace was downgraded) falls back to the catalog default.
+    const downgraded = new CreateAgentHandler(new InMemoryAgents(), new FakeProviders([], 'claude-opus-4-6'));
+    expect((await downgraded.execute(new CreateAgentCommand({ name: 'Runner' }, caller({ tier: 'free' })))).snapshot().model).toBe('claude-sonnet-4-5');
+  });
 });

@@ -1,6 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { Agent } from '../../domain/agent.js';
+import { Agent, type NewAgent } from '../../domain/agent.js';
 import { AgentRepository } from '../../domain/agent.repository.js';
+import { defaultModelOf } from '../../domain/model-catalog.js';
+import type { Caller } from '../../../../shared/domain/caller.js';
 import { changeContextFor } from '../change-context.js';
 import { WorkspaceProviders } from '../workspace-providers.port.js';
 import { CreateAgentCommand } from './create-agent.command.js';
@@ -16,10 +18,18 @@ export class CreateAgentHandler implements ICommandHandler<CreateAgentCommand> {
     private readonly workspaces: WorkspaceProviders,
   ) {}
 
-  async execute({ input, caller }: CreateAgentCommand): Promise<Agent> {
+  async execute({ input: requested, caller }: CreateAgentCommand): Promise<Agent> {
+    const input = await this.withModel(requested, caller);
     const context = await changeContextFor(caller, input.model, this.workspaces);
     const agent = Agent.create(input, { ...context, projectId: caller.projectId });
     await this.agents.insert(agent);
     return agent;
+  }
+
+  /** A request without a model (a Charm client's `{user_id, name}`) gets the workspace's default model. */
+  private async withModel(input: NewAgent, caller: Caller): Promise<NewAgent> {
+    if (input.model !== undefined) return input;
+    const chosenDefaultModel = await this.workspaces.chosenDefaultModel(caller.workspaceId);
+    return { ...input, model: defaultModelOf({ tier: caller.tier, chosenDefaultModel }) };
   }
 }

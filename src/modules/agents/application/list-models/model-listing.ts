@@ -18,5 +18,7 @@ export interface ModelEntry {
 
 export interface ModelListing {
   readonly tier: Tier;
+  /** The model an agent created without one gets. */
+  readonly defaultModel: string;
   readonly models: readonly ModelEntry[];
 }

@@ -7,7 +7,7 @@ export function toNewAgent(body: Partial<CreateAgentRequest>): NewAgent {
     id: body.id ?? undefined,
     name: body.name,
     description: body.description ?? undefined,
-    model: body.model,
+    model: body.model ?? undefined,
     instructions: body.instructions ?? undefined,
     binary: body.binary ?? undefined,
     reasoningEffort: body.reasoningEffort ?? undefined,

@@ -44,6 +44,12 @@ export class ModelsResponse {
   @ApiProperty({ enum: TIERS, description: "The caller's workspace tier", example: 'pro' })
   tier: string;
 
+  @ApiProperty({
+    description: "The model an agent created without one gets: the workspace's choice (CLI `workspaces set-default-model`) while its tier reaches it, else claude-sonnet-4-5",
+    example: 'claude-sonnet-4-5',
+  })
+  defaultModel: string;
+
   @ApiProperty({ type: [ModelView] })
   models: ModelView[];
 }
