@@ -1,4 +1,4 @@
-import { agentBody, call } from '../support/http.js';
+import { agentBody, call, errorBody } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import type { Tenant } from '../support/tenants.js';
 
@@ -20,7 +20,7 @@ describe('DELETE /v1/agents/{id}', () => {
     const versions = await t.dataSource.query('SELECT number, version FROM agent_versions WHERE project_id = $1 AND agent_id = $2 ORDER BY number', [projectId, id]);
     return { row, versions };
   };
-  const notFound = (id: string) => ({ detail: `Agent ${id} not found`, code: 'agent_not_found' });
+  const notFound = (id: string) => errorBody(404, `Agent ${id} not found`, 'agent_not_found');
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -119,7 +119,7 @@ describe('DELETE /v1/agents/{id}', () => {
       for (const query of ['', '?hard=true']) {
         const answer = await remove(id, query, colleague);
         expect([query, answer.status, answer.body]).toEqual([
-          query, 403, { detail: 'Only an internal key may delete a system agent', code: 'internal_only' },
+          query, 403, errorBody(403, 'Only an internal key may delete a system agent', 'internal_only'),
         ]);
       }
       const { row, versions } = await stored(id, service.projectId);

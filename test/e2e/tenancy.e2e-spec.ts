@@ -1,5 +1,5 @@
 import { WorkspaceAdmin } from '../../src/modules/workspaces/workspace-admin.js';
-import { agentBody, call } from '../support/http.js';
+import { agentBody, call, errorBody } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import type { Tenant } from '../support/tenants.js';
 
@@ -60,10 +60,10 @@ describe('Tenancy and scopes on every route', () => {
       const before = await stored();
       for (const [who, tenant] of others()) {
         const answer = await call(t.baseUrl, method, `/v1/agents/owned${suffix}`, { tenant, body });
-        expect([who, answer.status, answer.body]).toEqual([who, 404, { detail: 'Agent owned not found', code: 'agent_not_found' }]);
+        expect([who, answer.status, answer.body]).toEqual([who, 404, errorBody(404, 'Agent owned not found', 'agent_not_found')]);
         // The same answer as for an agent that exists nowhere: nothing leaks.
         const nowhere = await call(t.baseUrl, method, `/v1/agents/nowhere${suffix}`, { tenant, body });
-        expect([who, nowhere.status, nowhere.body]).toEqual([who, 404, { detail: 'Agent nowhere not found', code: 'agent_not_found' }]);
+        expect([who, nowhere.status, nowhere.body]).toEqual([who, 404, errorBody(404, 'Agent nowhere not found', 'agent_not_found')]);
       }
       expect(await stored()).toEqual(before);
     });

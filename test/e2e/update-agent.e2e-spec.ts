@@ -1,4 +1,4 @@
-import { agentBody, call } from '../support/http.js';
+import { agentBody, call, errorBody } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import type { Tenant } from '../support/tenants.js';
 
@@ -361,7 +361,7 @@ describe('PATCH /v1/agents/{id}', () => {
       const before = await stored(agent.id);
       for (const id of ['no-such-agent', agent.id, '-bad-id', 'a'.repeat(65)]) {
         const answer = await patch(id, { name: 'x' });
-        expect([id, answer.status, answer.body]).toEqual([id, 404, { detail: `Agent ${id.slice(0, 64)} not found`, code: 'agent_not_found' }]);
+        expect([id, answer.status, answer.body]).toEqual([id, 404, errorBody(404, `Agent ${id.slice(0, 64)} not found`, 'agent_not_found')]);
       }
       expect(await stored(agent.id)).toEqual(before);
     });
@@ -394,7 +394,7 @@ describe('PATCH /v1/agents/{id}', () => {
       for (const header of [stale, `W/${current}`, 'garbage', '"nope"']) {
         const answer = await patch(agent.id, { description: 'lost' }, { headers: { 'if-match': header } });
         expect([header, answer.status, answer.body]).toEqual([
-          header, 412, { detail: `Agent ${agent.id} has changed since that ETag: fetch it again`, code: 'precondition_failed' },
+          header, 412, errorBody(412, `Agent ${agent.id} has changed since that ETag: fetch it again`, 'precondition_failed'),
         ]);
       }
       expect(await stored(agent.id)).toEqual(before);

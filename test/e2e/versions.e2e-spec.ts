@@ -1,5 +1,5 @@
 import { WorkspaceAdmin } from '../../src/modules/workspaces/workspace-admin.js';
-import { agentBody, call } from '../support/http.js';
+import { agentBody, call, errorBody } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import type { Tenant } from '../support/tenants.js';
 
@@ -316,7 +316,7 @@ describe('Agent versions', () => {
         const agent = await create();
         for (const v of ['3.0.0', 'latest']) {
           const answer = await restore(agent.id, v);
-          expect([v, answer.status, answer.body]).toEqual([v, 404, { detail: `Agent ${agent.id} has no version ${v}`, code: 'version_not_found' }]);
+          expect([v, answer.status, answer.body]).toEqual([v, 404, errorBody(404, `Agent ${agent.id} has no version ${v}`, 'version_not_found')]);
         }
         expect((await stored(agent.id)).versions).toHaveLength(1);
       });

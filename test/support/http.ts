@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { Tenant } from './tenants.js';
 
 export interface HttpAnswer<T = any> {
@@ -34,4 +35,9 @@ export async function call<T = any>(
 /** The valid body of the bench and most tests, with overrides. */
 export function agentBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { name: 'Support bot', model: 'claude-sonnet-4-5', ...overrides };
+}
+
+/** An error answer's whole body as the contract gives it (besides a 422): `detail` and `code`, and the ACP SDK's `error` and `message`. */
+export function errorBody(status: number, detail: string, code: string): Record<string, string> {
+  return { detail, code, error: STATUS_CODES[status]!, message: detail };
 }

@@ -17,11 +17,11 @@ import { GetAgentQuery } from '../../application/get-agent/get-agent.query.js';
 import { ListAgentsQuery } from '../../application/list-agents/list-agents.query.js';
 import { ListModelsQuery } from '../../application/list-models/list-models.query.js';
 import { UpdateAgentCommand } from '../../application/update-agent/update-agent.command.js';
-import { agentViolations } from '../../domain/agent-rules.js';
+import { createRequestViolations } from '../../domain/agent-rules.js';
 import { AgentListResponse, DeletedResponse, toAgentList } from './agent-list.response.js';
 import { AgentEnvelope, toAgentView } from './agent.response.js';
 import { toNewAgent } from './create-agent.mapper.js';
-import { CreateAgentRequest } from './create-agent.request.js';
+import { CREATE_AGENT_EXAMPLE, CreateAgentRequest } from './create-agent.request.js';
 import { etagOf, noneMatchHits, parseIfMatch } from './entity-tag.js';
 import { MAX_METADATA_FILTERS, MAX_TEXT, PAGE_LIMIT, parseListAgentsQuery } from './list-query.js';
 import { ModelsResponse } from './models.response.js';
@@ -29,7 +29,7 @@ import { agentIdParam, ApiAgentIdParam } from './path-params.js';
 import { UpdateAgentRequest } from './update-agent.request.js';
 
 const createAgentBody = new ValidBody(CreateAgentRequest, {
-  alsoCheck: (wellShaped) => agentViolations(toNewAgent(wellShaped)).map(bodyProblemOf),
+  alsoCheck: (wellShaped) => createRequestViolations(toNewAgent(wellShaped)).map(bodyProblemOf),
 });
 const updateAgentBody = new ValidBody(UpdateAgentRequest);
 
@@ -57,7 +57,7 @@ export class AgentsController {
       '(agent_id_conflict). Answers 201 with the agent, its Location and its ETag.',
     operationId: 'createAgent',
   })
-  @ApiBody({ type: CreateAgentRequest })
+  @ApiBody({ type: CreateAgentRequest, examples: { 'support-bot': { summary: 'A support agent', value: CREATE_AGENT_EXAMPLE } } })
   @ApiCreatedResponse({
     description: 'The agent was created, with its first version',
     type: AgentEnvelope,

@@ -11,7 +11,8 @@ export function ApiIdempotencyKey(): MethodDecorator {
         'Makes retries safe: a retry with the same key and body within 24 hours replays the first answer ' +
         '(with Idempotent-Replayed: true) and creates nothing; the same key with another body is a 422 ' +
         '(idempotency_key_reused); while the first request runs, a 409 (idempotency_key_in_flight). 1 to 255 visible ASCII characters.',
-      schema: { type: 'string', minLength: 1, maxLength: 255, example: '5f2b8c1e-2d4a-4b7e-9c3f-0a1b2c3d4e5f' },
+      // No example: Swagger UI would fill it in, and a second "Execute" would replay the first answer.
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
     }),
   );
 }

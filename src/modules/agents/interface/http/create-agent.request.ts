@@ -17,6 +17,22 @@ const MODEL_DESCRIPTION =
   'GET /v1/agents/models lists what the workspace can use.';
 
 /**
+ * The request Swagger UI fills in for "Try it out": what any key of the project may send as it is
+ * (no user_id, no internal flags), where a sample built from every property would name a user.
+ */
+export const CREATE_AGENT_EXAMPLE = {
+  id: 'support-bot',
+  name: 'Support bot',
+  description: 'Answers billing questions',
+  model: 'claude-sonnet-4-5',
+  instructions: 'You are a concise, friendly support agent.',
+  reasoningEffort: 'medium',
+  enabledSkills: ['deep_research'],
+  deepResearchModel: 'gemini-3-flash-preview',
+  metadata: { team: 'billing' },
+} as const;
+
+/**
  * The body of POST /v1/agents. This class checks types only (never coerced) and refuses unknown
  * fields; every rule on the values is the Agent aggregate's.
  */
@@ -43,10 +59,13 @@ export class CreateAgentRequest {
   @IsString()
   description?: string;
 
-  @ApiProperty({ description: MODEL_DESCRIPTION, example: 'claude-sonnet-4-5' })
-  @IsDefined()
+  @ApiPropertyOptional({
+    description: `${MODEL_DESCRIPTION} Omitted: the workspace's default model (GET /v1/agents/models says which), so a Charm client's {user_id, name} creates an agent.`,
+    example: 'claude-sonnet-4-5',
+  })
+  @IsOptional()
   @IsString()
-  model: string;
+  model?: string;
 
   @ApiPropertyOptional({ description: 'System instructions that define how the agent operates', maxLength: LIMITS.instructionsLength, example: 'You are a concise, friendly support agent.' })
   @IsOptional()
@@ -116,7 +135,6 @@ export class CreateAgentRequest {
     description: "Owner of the agent; omitted: the key's user. Only an internal key may name another user",
     minLength: 1,
     maxLength: LIMITS.userIdLength,
-    example: 'usr_123',
   })
   @IsOptional()
   @IsString()
