@@ -282,6 +282,18 @@ describe('PATCH /v1/agents/{id}', () => {
       ]);
     });
 
+    it('lists the value rules of the well-shaped fields along with the shape problems, as POST does', async () => {
+      const { agent } = await create({ enabledSkills: ['deep_research'] });
+      await expect422(agent.id, { name: 42, description: 'd'.repeat(2_001) }, [entry(['name'], 'string_type'), entry(['description'], 'string_too_long')]);
+      await expect422(agent.id, { name: null, description: 42, reasoningEffort: 'extreme' }, [
+        entry(['description'], 'string_type'),
+        entry(['name'], 'null_not_allowed'),
+        entry(['reasoningEffort'], 'enum'),
+      ]);
+      // What depends on the stored agent waits for it: its deep_research skill makes this model valid.
+      await expect422(agent.id, { isActive: 'yes', deepResearchModel: 'gemini-3-flash-preview', metadata: { a: null } }, [entry(['isActive'], 'bool_type')]);
+    });
+
     it('refuses NUL characters and prototype keys before PostgreSQL sees them', async () => {
       const { agent } = await create();
       await expect422(agent.id, { description: 'a\u0000b' }, [entry(['description'], 'string_unicode')]);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Violation } from '../../../shared/domain/domain-error.js';
-import { AGENT_ID_PATTERN, agentViolations, DEEP_RESEARCH_MODELS, LIMITS, SKILL_ID_PATTERN, type AgentCandidate } from './agent-rules.js';
+import { AGENT_ID_PATTERN, agentViolations, DEEP_RESEARCH_MODELS, LIMITS, patchRequestViolations, SKILL_ID_PATTERN, type AgentCandidate } from './agent-rules.js';
 import type { JsonObject } from './json-object.js';
 import { MODEL_CATALOG } from './model-catalog.js';
 import { REASONING_EFFORTS } from './reasoning-effort.js';
@@ -609,5 +609,22 @@ describe('reserved ids', () => {
       { path: ['id'], code: 'reserved_id', message: 'The id models is reserved: it names a route' },
     ]);
     expect(agentViolations({ id: 'models-2', name: 'A', model: 'claude-sonnet-4-5' })).toEqual([]);
+  });
+});
+
+describe('patchRequestViolations', () => {
+  const codes = (patch: Record<string, unknown>) => patchRequestViolations(patch).map((v) => `${v.path.join('.')}:${v.code}`);
+
+  it('judges each given field by its own rules, and nulls on fields that cannot be cleared', () => {
+    expect(codes({ description: 'd'.repeat(2_001), name: '  ', model: null, instructions: null })).toEqual([
+      'model:null_not_allowed',
+      'name:string_length',
+      'description:string_too_long',
+    ]);
+  });
+
+  it('leaves to the patched agent what depends on it: the fields not given, merged objects, the skill of a deepResearchModel', () => {
+    expect(codes({ deepResearchModel: 'gemini-3-flash-preview', metadata: { a: 'x'.repeat(20_000) }, id: 'Bad Id' })).toEqual([]);
+    expect(codes({ deepResearchModel: 'gemini-3-flash-preview', enabledSkills: ['web'] })).toEqual(['deepResearchModel:skill_required']);
   });
 });

@@ -101,6 +101,33 @@ export function createRequestViolations(candidate: AgentCandidate): Violation[] 
   return candidate.model === undefined ? violations.filter((violation) => violation.path[0] !== 'model') : violations;
 }
 
+/** The fields a PATCH judges on the patched agent only: merge patches, and the id (which never changes). */
+const JUDGED_ON_THE_PATCHED_AGENT: readonly (string | number)[] = ['id', 'metadata', 'config'];
+
+/**
+ * The rules a PATCH body is judged by before its agent is loaded (to list every problem of a body
+ * whose shape is wrong, its well-shaped fields typed as the request DTO says): each given field's own rules. What depends on the stored agent (merged
+ * metadata and config, a deepResearchModel whose skill the patch does not list) waits for it.
+ */
+export function patchRequestViolations(patch: Record<string, unknown>): Violation[] {
+  const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined && value !== null));
+  const fields = new Set(Object.keys(given));
+  return [...nullViolations(patch), ...agentViolations(given as AgentCandidate).filter(
+    ({ path: [field], code }) =>
+      fields.has(String(field)) &&
+      !JUDGED_ON_THE_PATCHED_AGENT.includes(field) &&
+      !(code === 'skill_required' && !fields.has('enabledSkills')),
+  )];
+}
+
+/** The fields a PATCH cannot clear: null is a value only for the optional ones. */
+export const NOT_NULLABLE_FIELDS = ['name', 'model', 'isDefault', 'isSystem', 'isActive'] as const;
+
+/** A PATCH's nulls on fields that cannot be cleared. */
+export function nullViolations(patch: { readonly [field in (typeof NOT_NULLABLE_FIELDS)[number]]?: unknown }): Violation[] {
+  return NOT_NULLABLE_FIELDS.filter((field) => patch[field] === null).map((field) => ({ path: [field], code: 'null_not_allowed', message: `${field} cannot be null` }));
+}
+
 function checkId(id: string, add: Add): void {
   if (charLength(id) < 1 || charLength(id) > LIMITS.idLength) {
     add(['id'], 'string_length', `id must be 1 to ${LIMITS.idLength} characters`);

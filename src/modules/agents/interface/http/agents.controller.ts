@@ -17,7 +17,7 @@ import { GetAgentQuery } from '../../application/get-agent/get-agent.query.js';
 import { ListAgentsQuery } from '../../application/list-agents/list-agents.query.js';
 import { ListModelsQuery } from '../../application/list-models/list-models.query.js';
 import { UpdateAgentCommand } from '../../application/update-agent/update-agent.command.js';
-import { createRequestViolations } from '../../domain/agent-rules.js';
+import { createRequestViolations, patchRequestViolations } from '../../domain/agent-rules.js';
 import { AgentListResponse, DeletedResponse, toAgentList } from './agent-list.response.js';
 import { AgentEnvelope, toAgentView } from './agent.response.js';
 import { toNewAgent } from './create-agent.mapper.js';
@@ -31,7 +31,9 @@ import { UpdateAgentRequest } from './update-agent.request.js';
 const createAgentBody = new ValidBody(CreateAgentRequest, {
   alsoCheck: (wellShaped) => createRequestViolations(toNewAgent(wellShaped)).map(bodyProblemOf),
 });
-const updateAgentBody = new ValidBody(UpdateAgentRequest);
+const updateAgentBody = new ValidBody(UpdateAgentRequest, {
+  alsoCheck: (wellShaped) => patchRequestViolations(wellShaped).map(bodyProblemOf),
+});
 
 const ETAG_HEADER = { ETag: { description: 'The agent\'s current entity tag, for If-Match and If-None-Match', schema: { type: 'string', example: '"mhz3k1c0-2"' } } };
 const QUERY_TEXT = { type: 'string', maxLength: MAX_TEXT } as const;
