@@ -46,51 +46,62 @@ export class TypeOrmAgentQueries extends AgentQueries {
     for (const [key, value] of Object.entries(filter.metadata ?? {})) {
       where.add(`metadata ->> ${where.param(key)} = ${where.param(value)}`);
     }
-    const countSql = `SELECT count(*)::int AS count FROM agents WHERE ${where.sql}`;
-    const countValues = [...where.values];
-
     const direction = page.order === 'desc' ? 'DESC' : 'ASC';
+    const matching = where.sql;
     if (page.after) {
       const before = page.order === 'desc' ? '<' : '>';
       where.add(`(created_at, id) ${before} (${where.param(page.after.createdAt)}::timestamptz, ${where.param(page.after.id)})`);
     }
-    const pageSql = `SELECT * FROM agents WHERE ${where.sql} ORDER BY created_at ${direction}, id ${direction} LIMIT ${page.limit + 1}`;
-
-    const [rows, [{ count }]] = await Promise.all([
-      this.dataSource.query(pageSql, where.values) as Promise<AgentRow[]>,
-      this.dataSource.query(countSql, countValues) as Promise<{ count: number }[]>,
-    ]);
-    const items = rows.slice(0, page.limit).map(toDomain);
+    // The count and the page in one statement, so from one snapshot: they agree while others write.
+    // (An empty page is one row of nulls beside the count.)
+    const rows: (PageRow & Partial<AgentRow>)[] = await this.dataSource.query(
+      `SELECT total.total_count, page.*
+         FROM (SELECT count(*)::int AS total_count FROM agents WHERE ${matching}) AS total
+         LEFT JOIN LATERAL (
+           SELECT * FROM agents WHERE ${where.sql} ORDER BY created_at ${direction}, id ${direction} LIMIT ${page.limit + 1}
+         ) AS page ON true
+        ORDER BY page.created_at ${direction}, page.id ${direction}`,
+      where.values,
+    );
+    const found = rows.filter((row): row is PageRow & AgentRow => row.id != null);
+    const items = found.slice(0, page.limit).map(toDomain);
     const last = items.at(-1)?.snapshot();
     return {
       items,
-      next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
-      totalCount: count,
+      next: found.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+      totalCount: rows[0].total_count,
     };
   }
 
   async listVersions(projectId: string, agentId: string, page: PageRequest<number>): Promise<Page<AgentVersion, number> | null> {
-    const live = await this.dataSource.query('SELECT 1 FROM agents WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL', [projectId, agentId]);
-    if (live.length === 0) return null;
     const direction = page.order === 'desc' ? 'DESC' : 'ASC';
     const after = page.after === undefined ? '' : `AND number ${page.order === 'desc' ? '<' : '>'} $3`;
     const values = page.after === undefined ? [projectId, agentId] : [projectId, agentId, page.after];
-    const [rows, [{ count }]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT * FROM agent_versions WHERE project_id = $1 AND agent_id = $2 ${after} ORDER BY number ${direction} LIMIT ${page.limit + 1}`,
-        values,
-      ) as Promise<AgentVersionRow[]>,
-      this.dataSource.query('SELECT count(*)::int AS count FROM agent_versions WHERE project_id = $1 AND agent_id = $2', [projectId, agentId]) as Promise<
-        { count: number }[]
-      >,
-    ]);
-    const shown = rows.slice(0, page.limit);
+    // Whether the agent is live, the count and the page: one statement, one snapshot.
+    const rows: (PageRow & { agent_live: boolean } & Partial<AgentVersionRow>)[] = await this.dataSource.query(
+      `SELECT live.agent_live, total.total_count, page.*
+         FROM (SELECT EXISTS (SELECT 1 FROM agents WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL) AS agent_live) AS live
+        CROSS JOIN (SELECT count(*)::int AS total_count FROM agent_versions WHERE project_id = $1 AND agent_id = $2) AS total
+         LEFT JOIN LATERAL (
+           SELECT * FROM agent_versions WHERE project_id = $1 AND agent_id = $2 ${after} ORDER BY number ${direction} LIMIT ${page.limit + 1}
+         ) AS page ON live.agent_live
+        ORDER BY page.number ${direction}`,
+      values,
+    );
+    if (!rows[0].agent_live) return null;
+    const found = rows.filter((row): row is PageRow & { agent_live: boolean } & AgentVersionRow => row.number != null);
+    const shown = found.slice(0, page.limit);
     return {
       items: shown.map(toVersion),
-      next: rows.length > page.limit ? shown.at(-1)!.number : null,
-      totalCount: count,
+      next: found.length > page.limit ? shown.at(-1)!.number : null,
+      totalCount: rows[0].total_count,
     };
   }
+}
+
+/** The count of the whole filtered set, on every row of a page query. */
+interface PageRow {
+  total_count: number;
 }
 
 function escapeLike(text: string): string {
