@@ -1,6 +1,6 @@
 import { Agent } from '../../src/modules/agents/domain/agent.js';
 import { AgentIdConflictError } from '../../src/modules/agents/domain/agent.errors.js';
-import { AgentRepository } from '../../src/modules/agents/domain/agent.repository.js';
+import { AgentRepository, type ModifyOptions } from '../../src/modules/agents/domain/agent.repository.js';
 import type { AgentVersion } from '../../src/modules/agents/domain/agent-version.js';
 
 /**
@@ -28,7 +28,7 @@ export class InMemoryAgents extends AgentRepository {
     return stored ? Agent.reconstitute(stored.snapshot()) : null;
   }
 
-  async modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>): Promise<Agent | null> {
+  async modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>, options: ModifyOptions = {}): Promise<Agent | null> {
     const stored = this.agents.get(keyOf(projectId, id));
     if (!stored) return null;
     // Work on a copy, so that a refused change leaves nothing behind (as a rolled-back transaction).
@@ -37,7 +37,11 @@ export class InMemoryAgents extends AgentRepository {
     const before = stored.snapshot();
     const after = agent.snapshot();
     if (after !== before) {
-      if (after.isDefault && !before.isDefault) this.clearDefault(projectId, id, after.updatedAt);
+      if (after.isDefault && !before.isDefault) {
+        // As the adapter: a move of the flag must have been announced, its lock is taken before the row's.
+        if (!options.mayBecomeDefault) throw new Error(`A change made agent ${id} the default without mayBecomeDefault`);
+        this.clearDefault(projectId, id, after.updatedAt);
+      }
       this.agents.set(keyOf(projectId, id), agent);
       if (agent.recordedVersion) this.versions.push(agent.recordedVersion);
     }
@@ -64,16 +68,35 @@ export class InMemoryAgents extends AgentRepository {
     return this.versions.find((v) => v.projectId === projectId && v.agentId === agentId && v.version === version) ?? null;
   }
 
-  /** The project's other default agent loses the flag (a change of it: its revision moves). */
+  /** The project's other default agent loses the flag (a change of it: its revision moves, its time never goes back). */
   private clearDefault(projectId: string, exceptId: string, now: Date): void {
     for (const [key, other] of this.agents) {
       const props = other.snapshot();
       if (props.projectId !== projectId || props.id === exceptId || !props.isDefault) continue;
-      this.agents.set(key, Agent.reconstitute({ ...props, isDefault: false, revision: props.revision + 1, updatedAt: now }));
+      const updatedAt = now < props.updatedAt ? props.updatedAt : now; // as GREATEST(now, updated_at)
+      this.agents.set(key, Agent.reconstitute({ ...props, isDefault: false, revision: props.revision + 1, updatedAt }));
     }
   }
 }
 
 function keyOf(projectId: string, id: string): string {
   return `${projectId}\u0000${id}`;
+}
+
+/**
+ * InMemoryAgents whose `modify` first waits `waitMs` for the agent's lock (as behind another
+ * writer), and notes when it got it: a change must be timed after that.
+ */
+export class ContendedAgents extends InMemoryAgents {
+  lockedAt: Date | null = null;
+
+  constructor(private readonly waitMs: number) {
+    super();
+  }
+
+  override async modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>, options?: ModifyOptions): Promise<Agent | null> {
+    await new Promise((resolve) => setTimeout(resolve, this.waitMs));
+    this.lockedAt = new Date();
+    return super.modify(projectId, id, change, options);
+  }
 }

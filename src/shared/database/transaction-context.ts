@@ -27,6 +27,16 @@ export async function inTransaction<T>(dataSource: DataSource, work: (manager: E
 
 let transactionsInFlight = 0;
 
+/**
+ * Runs `work` in the transaction in progress, or else in a new one: for work that needs a
+ * transaction (a transaction-scoped lock, held until the outermost commit) but no savepoint of its
+ * own, since a failure of it fails the whole of the caller's work anyway.
+ */
+export function joinOrBeginTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const outer = current.getStore();
+  return outer ? work(outer) : inTransaction(dataSource, work);
+}
+
 /** The manager of the transaction in progress, or the data source's own (autocommit). */
 export function currentManager(dataSource: DataSource): EntityManager {
   return current.getStore() ?? dataSource.manager;

@@ -1,6 +1,11 @@
 import type { Agent } from './agent.js';
 import type { AgentVersion } from './agent-version.js';
 
+export interface ModifyOptions {
+  /** The change may make the agent the default (a PATCH with isDefault: true). */
+  readonly mayBecomeDefault?: boolean;
+}
+
 /** Where agents are kept. Every method takes the tenant (project) first; deleted agents are never found. */
 export abstract class AgentRepository {
   /**
@@ -14,8 +19,10 @@ export abstract class AgentRepository {
   /**
    * Runs `change` on the agent while no other writer can touch it, then stores what it changed
    * (and the version it recorded) in the same transaction. Null when there is no such agent.
+   * A change that may make the agent the project's default must say so up front (`mayBecomeDefault`):
+   * moves of the flag are serialised per project, and that is settled before the agent is locked.
    */
-  abstract modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>): Promise<Agent | null>;
+  abstract modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>, options?: ModifyOptions): Promise<Agent | null>;
 
   /** Deletes the agent (soft: hidden for good, its id kept; hard: gone with its versions) once `check` lets it. */
   abstract remove(projectId: string, id: string, mode: 'soft' | 'hard', check: (agent: Agent) => void): Promise<boolean>;

@@ -67,6 +67,7 @@ export interface ChangeContext {
   readonly tier: Tier;
   /** Provider types the workspace has connected; consulted for external models only. */
   readonly connectedProviders: readonly string[];
+  /** The time of the change: read once the agent is locked, so that changes are timed in the order they apply. */
   readonly now: Date;
 }
 
@@ -204,8 +205,9 @@ export class Agent {
     // Cleared before the no-op return too: a no-op records no version, so none may be reported.
     this.recorded = null;
     if (newVersion === null && sameProps(current, updated)) return;
-    this.props = { ...updated, version: newVersion ?? current.version, revision: current.revision + 1, updatedAt: context.now };
-    if (newVersion !== null) this.recordVersion(newVersion, context.now);
+    const at = changeTime(context.now, current);
+    this.props = { ...updated, version: newVersion ?? current.version, revision: current.revision + 1, updatedAt: at };
+    if (newVersion !== null) this.recordVersion(newVersion, at);
   }
 
   /** Makes a new version with the configuration of an earlier one, named `version` or the next patch. */
@@ -217,8 +219,9 @@ export class Agent {
     if (from.configuration.model !== this.props.model) Agent.assertReachable(modelRef, context);
 
     const newVersion = version ?? nextPatch(this.props.version);
-    this.props = { ...this.props, ...from.configuration, version: newVersion, revision: this.props.revision + 1, updatedAt: context.now };
-    this.recordVersion(newVersion, context.now);
+    const at = changeTime(context.now, this.props);
+    this.props = { ...this.props, ...from.configuration, version: newVersion, revision: this.props.revision + 1, updatedAt: at };
+    this.recordVersion(newVersion, at);
   }
 
   /** A system agent is deleted only by an internal key. */
@@ -264,6 +267,14 @@ export class Agent {
       throw new InternalOnlyError('Only an internal key may create an agent for another user');
     }
   }
+}
+
+/**
+ * When a change happens: `now`, but never before the change it follows (a clock that ran behind,
+ * another instance's, must not make updatedAt or the versions' times go backwards).
+ */
+function changeTime(now: Date, current: AgentProps): Date {
+  return now < current.updatedAt ? current.updatedAt : now;
 }
 
 function sameProps(a: AgentProps, b: AgentProps): boolean {

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { uniqueViolationOf } from '../../../shared/database/pg-errors.js';
 import { PreparedStatement } from '../../../shared/database/prepared-statement.js';
-import { currentManager, inTransaction } from '../../../shared/database/transaction-context.js';
+import { currentManager, inTransaction, joinOrBeginTransaction } from '../../../shared/database/transaction-context.js';
 import type { Agent } from '../domain/agent.js';
 import type { AgentVersion } from '../domain/agent-version.js';
 import { AgentIdConflictError } from '../domain/agent.errors.js';
-import { AgentRepository } from '../domain/agent.repository.js';
+import { AgentRepository, type ModifyOptions } from '../domain/agent.repository.js';
 import { INSERT_COLUMNS, toDomain, toPersistence, toVersion, type AgentRow, type AgentVersionRow } from './agent.mapper.js';
 
 const COLUMNS = INSERT_COLUMNS.map(([name]) => name).join(', ');
@@ -20,11 +20,13 @@ const INSERT = new PreparedStatement(
    SELECT project_id, id, 1, version, ${FIRST_VERSION_PARAMETER}, created_at FROM agent`,
 );
 // The same, when the new agent is the project's default: the old default loses the flag first
-// (reading `cleared` makes PostgreSQL run that UPDATE before the INSERT).
+// (reading `cleared` makes PostgreSQL run that UPDATE before the INSERT). Run only under
+// LOCK_DEFAULT_MOVES, as a statement of its own after it: its snapshot, taken once the lock is held,
+// then sees the default that the move before it committed.
 const INSERT_AS_DEFAULT = new PreparedStatement(
   'agent_insert_as_default',
   `WITH cleared AS (
-     UPDATE agents SET is_default = false, updated_at = $19::timestamptz, revision = revision + 1
+     UPDATE agents SET is_default = false, updated_at = GREATEST($20::timestamptz, updated_at), revision = revision + 1
       WHERE project_id = $1 AND is_default
      RETURNING 1),
    agent AS (
@@ -32,6 +34,17 @@ const INSERT_AS_DEFAULT = new PreparedStatement(
      RETURNING project_id, id, version, created_at)
    INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at)
    SELECT project_id, id, 1, version, ${FIRST_VERSION_PARAMETER}, created_at FROM agent`,
+);
+// Moving the default flag to an agent is serialised per project: every move takes this lock, held
+// until its transaction ends, before it locks or clears any agent row. A lock in the same
+// statement would not do: a statement's snapshot is taken before it waits, so it would miss the
+// default committed meanwhile and collide with it on agents_one_default_per_project (23505).
+// Two int4 keys, a space apart from the one-bigint keys of the idempotency and migration locks; a
+// collision of two projects' hashes only makes their moves wait for each other.
+const DEFAULT_MOVES_LOCK_CLASS = 0x61676e74; // 'agnt'
+const LOCK_DEFAULT_MOVES = new PreparedStatement(
+  'agent_lock_default_moves',
+  `SELECT pg_advisory_xact_lock(${DEFAULT_MOVES_LOCK_CLASS}, hashtext($1)) AS locked`,
 );
 // By primary key only: with `deleted_at IS NULL` in the statement, PostgreSQL's generic plan for
 // it may pick the partial list index and scan the whole project. Deleted rows are skipped below.
@@ -41,22 +54,20 @@ const FIND = new PreparedStatement<AgentRow & { deleted_at: Date | null }>(
 );
 const LOCK_LIVE = 'SELECT * FROM agents WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE';
 const UPDATE = `UPDATE agents SET (${COLUMNS}) = (${PARAMETERS}) WHERE project_id = $1 AND id = $2`;
+// Times never go backwards, even when another instance's clock ran ahead: GREATEST with the stored one.
 const CLEAR_OTHER_DEFAULT = `
-  UPDATE agents SET is_default = false, updated_at = $3, revision = revision + 1
+  UPDATE agents SET is_default = false, updated_at = GREATEST($3::timestamptz, updated_at), revision = revision + 1
    WHERE project_id = $1 AND is_default AND id <> $2`;
 const INSERT_VERSION = `
   INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at)
   SELECT $1, $2, coalesce(max(number), 0) + 1, $3, $4::jsonb, $5 FROM agent_versions WHERE project_id = $1 AND agent_id = $2`;
 const SOFT_DELETE = `
-  UPDATE agents SET deleted_at = $3, is_default = false, updated_at = $3, revision = revision + 1
+  UPDATE agents SET deleted_at = $3, is_default = false, updated_at = GREATEST($3::timestamptz, updated_at), revision = revision + 1
    WHERE project_id = $1 AND id = $2`;
 const HARD_DELETE = 'DELETE FROM agents WHERE project_id = $1 AND id = $2';
 const FIND_VERSION = 'SELECT * FROM agent_versions WHERE project_id = $1 AND agent_id = $2 AND version = $3';
 
 const PRIMARY_KEY = 'agents_pkey';
-const ONE_DEFAULT = 'agents_one_default_per_project';
-// Two writers moving the default at once: the later one finds the flag taken and tries again.
-const DEFAULT_MOVE_ATTEMPTS = 5;
 
 @Injectable()
 export class TypeOrmAgentRepository extends AgentRepository {
@@ -66,14 +77,20 @@ export class TypeOrmAgentRepository extends AgentRepository {
 
   async insert(agent: Agent): Promise<void> {
     const values = [...toPersistence(agent), JSON.stringify(agent.recordedVersion!.configuration)];
-    await this.retryingDefaultMoves(async () => {
-      try {
-        await (agent.isDefault ? INSERT_AS_DEFAULT : INSERT).run(this.dataSource, values);
-      } catch (error) {
-        if (uniqueViolationOf(error)?.constraint === PRIMARY_KEY) throw new AgentIdConflictError(agent.id);
-        throw error;
+    try {
+      if (!agent.isDefault) {
+        await INSERT.run(this.dataSource, values);
+      } else {
+        // A transaction for the lock (the request's own, when it has one, e.g. an idempotent one).
+        await joinOrBeginTransaction(this.dataSource, async () => {
+          await LOCK_DEFAULT_MOVES.run(this.dataSource, [agent.projectId]);
+          await INSERT_AS_DEFAULT.run(this.dataSource, values);
+        });
       }
-    });
+    } catch (error) {
+      if (uniqueViolationOf(error)?.constraint === PRIMARY_KEY) throw new AgentIdConflictError(agent.id);
+      throw error;
+    }
   }
 
   async findById(projectId: string, id: string): Promise<Agent | null> {
@@ -81,24 +98,35 @@ export class TypeOrmAgentRepository extends AgentRepository {
     return row && row.deleted_at === null ? toDomain(row) : null;
   }
 
-  modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>): Promise<Agent | null> {
-    return this.retryingDefaultMoves(() =>
-      inTransaction(this.dataSource, async (manager) => {
-        const agent = await this.lock(manager, projectId, id);
-        if (!agent) return null;
-        const before = agent.snapshot();
-        await change(agent);
-        const after = agent.snapshot();
-        if (after === before) return agent;
-        if (after.isDefault && !before.isDefault) await manager.query(CLEAR_OTHER_DEFAULT, [projectId, id, after.updatedAt]);
-        await manager.query(UPDATE, toPersistence(agent));
-        const version = agent.recordedVersion;
-        if (version) {
-          await manager.query(INSERT_VERSION, [projectId, id, version.version, JSON.stringify(version.configuration), version.createdAt]);
-        }
-        return agent;
-      }),
-    );
+  /**
+   * Under the agent's row lock. A change that may make it the default first takes the project's
+   * default-moves lock, then the row lock, always in that order: the holder of the moves lock waits
+   * only for rows (its own, and the old default's, to clear it), and a writer that holds a row lock
+   * without the moves lock (any other change, an un-set of the flag, a delete) waits for nothing
+   * more, so no two wait for each other. (Taken after the row lock, it could deadlock: the holder's
+   * snapshot may still see as default an agent whose un-set has just committed, and whose row a
+   * mover to it holds while waiting for the lock.)
+   */
+  modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>, options: ModifyOptions = {}): Promise<Agent | null> {
+    return inTransaction(this.dataSource, async (manager) => {
+      if (options.mayBecomeDefault) await LOCK_DEFAULT_MOVES.run(this.dataSource, [projectId]);
+      const agent = await this.lock(manager, projectId, id);
+      if (!agent) return null;
+      const before = agent.snapshot();
+      await change(agent);
+      const after = agent.snapshot();
+      if (after === before) return agent;
+      if (after.isDefault && !before.isDefault) {
+        if (!options.mayBecomeDefault) throw new Error(`A change made agent ${id} the default without mayBecomeDefault`);
+        await manager.query(CLEAR_OTHER_DEFAULT, [projectId, id, after.updatedAt]);
+      }
+      await manager.query(UPDATE, toPersistence(agent));
+      const version = agent.recordedVersion;
+      if (version) {
+        await manager.query(INSERT_VERSION, [projectId, id, version.version, JSON.stringify(version.configuration), version.createdAt]);
+      }
+      return agent;
+    });
   }
 
   remove(projectId: string, id: string, mode: 'soft' | 'hard', check: (agent: Agent) => void): Promise<boolean> {
@@ -120,16 +148,5 @@ export class TypeOrmAgentRepository extends AgentRepository {
   private async lock(manager: EntityManager, projectId: string, id: string): Promise<Agent | null> {
     const [row]: AgentRow[] = await manager.query(LOCK_LIVE, [projectId, id]);
     return row ? toDomain(row) : null;
-  }
-
-  private async retryingDefaultMoves<T>(write: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await write();
-      } catch (error) {
-        if (uniqueViolationOf(error)?.constraint === ONE_DEFAULT && attempt < DEFAULT_MOVE_ATTEMPTS) continue;
-        throw error;
-      }
-    }
   }
 }

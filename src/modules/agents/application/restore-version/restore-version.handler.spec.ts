@@ -1,7 +1,7 @@
 import { ValidationFailedError } from '../../../../shared/domain/domain-error.js';
 import { Agent, type NewAgent } from '../../domain/agent.js';
 import { AgentNotFoundError, AgentVersionNotFoundError, ModelLockedError, ProviderNotConnectedError } from '../../domain/agent.errors.js';
-import { InMemoryAgents } from '../../../../../test/support/in-memory-agents.js';
+import { ContendedAgents, InMemoryAgents } from '../../../../../test/support/in-memory-agents.js';
 import type { ConnectedProvider } from '../workspace-providers.port.js';
 import { RestoreVersionCommand } from './restore-version.command.js';
 import { RestoreVersionHandler } from './restore-version.handler.js';
@@ -36,6 +36,23 @@ describe('RestoreVersionHandler', () => {
     ]);
     expect(await agents.findVersion('prj_1', 'support-bot', '1.0.2')).toEqual({ ...old, version: '1.0.2', createdAt: agent.snapshot().updatedAt });
     expect(workspaces.asked).toEqual([]);
+  });
+
+  it('times the restore once the agent is locked, and never before its last change', async () => {
+    const ctx = { projectId: 'prj_1', actor: { userId: 'usr_1', internal: true }, tier: 'free', connectedProviders: [], now: CREATED } as const;
+    const agents = new ContendedAgents(25);
+    await agents.insert(Agent.create({ id: 'support-bot', name: 'Support bot', model: 'claude-sonnet-4-5' }, ctx));
+    const ahead = new Date(Date.now() + 3_600_000);
+    await agents.insert(Agent.create({ id: 'ahead-bot', name: 'Ahead', model: 'claude-sonnet-4-5' }, { ...ctx, now: ahead }));
+    const handler = new RestoreVersionHandler(agents, new FakeProviders());
+
+    const restored = await handler.execute(new RestoreVersionCommand('support-bot', '1.0.0', undefined, caller()));
+    expect(restored.snapshot().updatedAt.getTime()).toBeGreaterThanOrEqual(agents.lockedAt!.getTime());
+    expect(restored.recordedVersion!.createdAt).toEqual(restored.snapshot().updatedAt);
+
+    const kept = await handler.execute(new RestoreVersionCommand('ahead-bot', '1.0.0', undefined, caller()));
+    expect(kept.snapshot()).toMatchObject({ version: '1.0.1', updatedAt: ahead });
+    expect((await agents.findVersion('prj_1', 'ahead-bot', '1.0.1'))!.createdAt).toEqual(ahead);
   });
 
   it('records it under the name the caller gives', async () => {

@@ -6,7 +6,7 @@ import { changeContextFor } from '../change-context.js';
 import { WorkspaceProviders } from '../workspace-providers.port.js';
 import { RestoreVersionCommand } from './restore-version.command.js';
 
-/** A new version with an earlier version's configuration, checked again as any change is. */
+/** A new version with an earlier version's configuration, checked again as any change is, timed under the row lock. */
 @CommandHandler(RestoreVersionCommand)
 export class RestoreVersionHandler implements ICommandHandler<RestoreVersionCommand> {
   constructor(
@@ -19,7 +19,7 @@ export class RestoreVersionHandler implements ICommandHandler<RestoreVersionComm
     const context = await changeContextFor(caller, source?.configuration.model, this.workspaces);
     const agent = await this.agents.modify(caller.projectId, agentId, (current) => {
       if (!source) throw new AgentVersionNotFoundError(agentId, version);
-      current.restore(source, newVersion, context);
+      current.restore(source, newVersion, { ...context, now: new Date() });
     });
     if (!agent) throw new AgentNotFoundError(agentId);
     return agent;

@@ -1,7 +1,7 @@
 import { ValidationFailedError } from '../../../../shared/domain/domain-error.js';
 import { Agent, type NewAgent } from '../../domain/agent.js';
 import { AgentNotFoundError, InternalOnlyError, ModelLockedError, PreconditionFailedError, ProviderNotConnectedError } from '../../domain/agent.errors.js';
-import { InMemoryAgents } from '../../../../../test/support/in-memory-agents.js';
+import { ContendedAgents, InMemoryAgents } from '../../../../../test/support/in-memory-agents.js';
 import type { ConnectedProvider } from '../workspace-providers.port.js';
 import { UpdateAgentCommand } from './update-agent.command.js';
 import { UpdateAgentHandler } from './update-agent.handler.js';
@@ -171,6 +171,48 @@ describe('UpdateAgentHandler', () => {
     expect(agent.entityTag).toBe(seeded.entityTag);
     expect(await stored(agents)).toEqual(seeded.snapshot());
     expect(agents.versions).toHaveLength(1);
+  });
+
+  describe('the time of the change', () => {
+    it('is read once the agent is locked: a PATCH that waited for the lock is not timed before it', async () => {
+      const agents = new ContendedAgents(25);
+      const handler = new UpdateAgentHandler(agents, new FakeProviders());
+      await seed(agents);
+
+      const agent = await handler.execute(new UpdateAgentCommand('support-bot', { name: 'Billing bot' }, undefined, caller()));
+
+      expect(agent.snapshot().updatedAt.getTime()).toBeGreaterThanOrEqual(agents.lockedAt!.getTime());
+      expect(agent.recordedVersion!.createdAt).toEqual(agent.snapshot().updatedAt);
+    });
+
+    it("never goes back before the agent's last change (a clock running behind another instance's)", async () => {
+      const { agents, handler } = setUp();
+      const ahead = new Date(Date.now() + 3_600_000);
+      await agents.insert(
+        Agent.create({ id: 'support-bot', name: 'Support bot', model: 'claude-sonnet-4-5' }, { projectId: 'prj_1', actor: { userId: 'usr_1', internal: true }, tier: 'free', connectedProviders: [], now: ahead }),
+      );
+
+      const agent = await handler.execute(new UpdateAgentCommand('support-bot', { name: 'Billing bot' }, undefined, caller()));
+
+      expect(agent.snapshot()).toMatchObject({ name: 'Billing bot', revision: 2, updatedAt: ahead });
+      expect(agents.versions.map((v) => [v.version, v.createdAt])).toEqual([
+        ['1.0.0', ahead],
+        ['1.0.1', ahead],
+      ]);
+    });
+
+    it('the agent that loses the default flag keeps a time ahead of the change', async () => {
+      const { agents, handler } = setUp();
+      const ahead = new Date(Date.now() + 3_600_000);
+      await agents.insert(
+        Agent.create({ id: 'old-default', name: 'Old', model: 'claude-sonnet-4-5', isDefault: true }, { projectId: 'prj_1', actor: { userId: 'usr_1', internal: true }, tier: 'free', connectedProviders: [], now: ahead }),
+      );
+      await seed(agents);
+
+      await handler.execute(new UpdateAgentCommand('support-bot', { isDefault: true }, undefined, caller({ scopes: [...INTERNAL_SCOPES] })));
+
+      expect(await stored(agents, 'old-default')).toMatchObject({ isDefault: false, revision: 2, updatedAt: ahead });
+    });
   });
 
   it('lets an internal caller make the agent the default, moving the flag', async () => {

@@ -8,7 +8,8 @@ import { UpdateAgentCommand } from './update-agent.command.js';
 
 /**
  * The agent is changed under its row lock: concurrent PATCHes are serialised (no lost update),
- * and If-Match is judged against the state the change applies to.
+ * If-Match is judged against the state the change applies to, and the change is timed once the
+ * lock is held (a PATCH that waited is not timed before the one it waited for).
  */
 @CommandHandler(UpdateAgentCommand)
 export class UpdateAgentHandler implements ICommandHandler<UpdateAgentCommand> {
@@ -21,8 +22,8 @@ export class UpdateAgentHandler implements ICommandHandler<UpdateAgentCommand> {
     const context = await changeContextFor(caller, patch.model, this.workspaces);
     const agent = await this.agents.modify(caller.projectId, agentId, (current) => {
       if (!entityTagMatches(ifMatch, current.entityTag)) throw new PreconditionFailedError(agentId);
-      current.update(patch, context);
-    });
+      current.update(patch, { ...context, now: new Date() });
+    }, { mayBecomeDefault: patch.isDefault === true });
     if (!agent) throw new AgentNotFoundError(agentId);
     return agent;
   }
