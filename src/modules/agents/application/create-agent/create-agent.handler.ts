@@ -9,7 +9,8 @@ import { CreateAgentCommand } from './create-agent.command.js';
 
 /**
  * Load what the aggregate needs, let it create itself, save it. The save is one atomic statement
- * (the first version and the default-flag move included), so no transaction is opened around it.
+ * (the first version included); a default agent's save also serialises the flag's move (the
+ * repository's concern).
  */
 @CommandHandler(CreateAgentCommand)
 export class CreateAgentHandler implements ICommandHandler<CreateAgentCommand> {
