@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { jsonRequest, send, type Received } from './support/http.js';
-import { mintInternalKey } from './support/internal-key.js';
-import { mintApiKey, startService, type MintedKey, type ServiceProcess } from './support/service-process.js';
+import { mintApiKey, mintInternalKey, startService, type MintedKey, type ServiceProcess } from './support/service-process.js';
 import { Tally } from './support/tally.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 

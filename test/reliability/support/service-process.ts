@@ -111,9 +111,18 @@ export interface MintedKey {
   readonly userId: string;
 }
 
-/** `node dist/src/cli/main.js api-keys create --tier <tier> --json` on the given database. */
-export async function mintApiKey(databaseUrl: string, tier = 'pro'): Promise<MintedKey> {
-  const child = spawn(process.execPath, [CLI_ENTRY, 'api-keys', 'create', '--tier', tier, '--json'], {
+/** `node dist/src/cli/main.js api-keys create --tier <tier> --json` on the given database: a new workspace's key. */
+export function mintApiKey(databaseUrl: string, tier = 'pro'): Promise<MintedKey> {
+  return createKeyWithCli(databaseUrl, ['--tier', tier]);
+}
+
+/** A key of a trusted service (it may set isDefault) in an existing workspace, its first project. */
+export function mintInternalKey(databaseUrl: string, workspaceId: string): Promise<MintedKey> {
+  return createKeyWithCli(databaseUrl, ['--workspace', workspaceId, '--scopes', 'agents:read,agents:write,internal']);
+}
+
+async function createKeyWithCli(databaseUrl: string, options: string[]): Promise<MintedKey> {
+  const child = spawn(process.execPath, [CLI_ENTRY, 'api-keys', 'create', ...options, '--json'], {
     cwd: ROOT,
     env: serviceEnvironment({ DATABASE_URL: databaseUrl }),
     stdio: ['ignore', 'pipe', 'pipe'],
