@@ -9,7 +9,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       'Create and manage agents (name, model, instructions, reasoning effort, skills, metadata) of the AI-agent ' +
         "execution platform. Every /v1 route needs an API key of the caller's project: " +
         '`Authorization: Bearer <key>` (or `X-API-Key: <key>`). Validation errors (422) list every problem as ' +
-        '`{detail: [{loc, msg, type}]}`; every other error is `{detail, code}`.',
+        '`{detail: [{loc, msg, type}], code: "validation_failed", error, message}`; every other error is ' +
+        '`{detail, code, error, message}` (`error` the reason phrase and `message` a summary, for the ACP SDK). ' +
+        'Every /v1 path is also served without the /v1 prefix (the same routes), as the ACP SDK calls them.',
     )
     .setVersion('1.0.0')
     // Relative: every instance serves its own document, so the paths are the ones of whoever serves it.
