@@ -310,7 +310,6 @@ function refusedCreateFields(ctx: FuzzContext, ownProject = true): Record<string
         'external:openai:', 'external:openai:%ZZ', 'external:openai:%', 'external::x', 'external:OPENAI:x', 'external:anthropic:x',
         'external:not-connected:model', sized(10_000),
       ], [oddString.filter((text) => !text.startsWith('external:') && !/^(claude|gemini)-/.test(text))]),
-      fc.constant(bad('null', 'null model')),
       unsafe,
       typed('string'),
     ),
@@ -412,7 +411,7 @@ function refusedFieldsBody(
 
 function refusedCreateBody(ctx: FuzzContext, ownProject = true): fc.Arbitrary<Part<Body>> {
   return fc.oneof(
-    { arbitrary: refusedFieldsBody(validCreateBase, refusedCreateFields(ctx, ownProject), CREATE_FIELDS, ['name', 'model']), weight: 8 },
+    { arbitrary: refusedFieldsBody(validCreateBase, refusedCreateFields(ctx, ownProject), CREATE_FIELDS, ['name']), weight: 8 },
     { arbitrary: refusedWholeBody, weight: 2 },
   );
 }
