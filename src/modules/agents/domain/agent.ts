@@ -2,11 +2,10 @@ import { ValidationFailedError, type Violation } from '../../../shared/domain/do
 import { tierReaches, type Tier } from '../../../shared/domain/tier.js';
 import { newAgentId } from './agent-id.js';
 import { InternalOnlyError, ModelLockedError, ProviderNotConnectedError } from './agent.errors.js';
-import { agentViolations, type AgentBinary, type AgentCandidate, type DeepResearchModel } from './agent-rules.js';
+import { NOT_NULLABLE_FIELDS, nullViolations, parseAgent, VERSIONED_FIELDS, type AgentCandidate } from './agent-rules.js';
 import { applyMergePatch } from './json-merge-patch.js';
 import type { JsonObject } from './json-object.js';
-import { defaultEffortOf, parseModelRef, requiredTierOf, type ModelRef } from './model-ref.js';
-import type { ReasoningEffort } from './reasoning-effort.js';
+import { requiredTierOf, type ModelRef } from './model-ref.js';
 import { compareSemver, isSemver, nextPatch } from './semver.js';
 import { configurationOf, sameConfiguration, type AgentConfiguration, type AgentVersion } from './agent-version.js';
 
@@ -35,26 +34,22 @@ export interface NewAgent extends AgentCandidate {
 }
 
 /**
- * A change to an agent as PATCH states it: absent keeps a field, null clears an optional one (or
- * resets reasoningEffort to the model's default), metadata and config are JSON merge patches.
+ * A change to an agent as PATCH states it: absent keeps a field, null clears an optional one (back
+ * to the default a create gives it: reasoningEffort to the model's), metadata and config are JSON
+ * merge patches. Every field of a candidate but the owner, and the flags.
  */
-export interface AgentPatch {
-  readonly id?: string | null;
-  readonly name?: string | null;
-  readonly description?: string | null;
-  readonly model?: string | null;
-  readonly instructions?: string | null;
-  readonly binary?: AgentBinary | null;
-  readonly reasoningEffort?: string | null;
-  readonly enabledSkills?: readonly string[] | null;
-  readonly deepResearchModel?: string | null;
-  readonly metadata?: JsonObject | null;
-  readonly config?: JsonObject | null;
-  readonly version?: string | null;
+export type AgentPatch = { readonly [K in Exclude<keyof AgentCandidate, 'userId'>]?: AgentCandidate[K] | null } & {
   readonly isDefault?: boolean | null;
   readonly isSystem?: boolean | null;
   readonly isActive?: boolean | null;
-}
+};
+
+/** The fields of an agent's state that a PATCH sets: the versioned ones and the metadata. */
+const PATCHED_FIELDS = [...VERSIONED_FIELDS, 'metadata'] as const;
+type PatchedField = (typeof PATCHED_FIELDS)[number];
+/** Patched as JSON merge patches (RFC 7396) rather than replaced. */
+const MERGED_FIELDS = ['metadata', 'config'] as const satisfies readonly PatchedField[];
+const KEPT_ON_NULL: ReadonlySet<string> = new Set(NOT_NULLABLE_FIELDS);
 
 export interface Actor {
   readonly userId: string;
@@ -79,34 +74,30 @@ export class Agent {
   /** The version this change recorded, for the repository to store with it. */
   private recorded: AgentVersion | null = null;
 
-  private constructor(private props: AgentProps) {}
+  private props: AgentProps;
+
+  private constructor(props: AgentProps) {
+    this.props = Object.freeze({ ...props });
+  }
 
   /** A new agent, or the error naming why not: every 422 problem at once, else the first refusal. */
   static create(input: NewAgent, context: CreationContext): Agent {
-    const violations = agentViolations(input);
-    if (violations.length > 0) throw new ValidationFailedError(violations);
-    const model = parseModelRef(input.model!)!;
+    const parsed = parseAgent(input);
+    if (!parsed.ok) throw new ValidationFailedError(parsed.violations);
+    const { agent: fields, model } = parsed;
     Agent.assertReachable(model, context);
     Agent.assertActorMay(input, context.actor);
 
     const agent = new Agent({
-      id: input.id ?? newAgentId(),
+      id: fields.id ?? newAgentId(),
       projectId: context.projectId,
-      userId: input.userId ?? context.actor.userId,
-      name: input.name!.trim(),
-      description: input.description ?? null,
-      model: model.id,
-      instructions: input.instructions ?? null,
-      binary: input.binary ?? null,
-      reasoningEffort: (input.reasoningEffort as ReasoningEffort | undefined) ?? defaultEffortOf(model),
-      enabledSkills: input.enabledSkills ?? [],
-      deepResearchModel: (input.deepResearchModel as DeepResearchModel | undefined) ?? null,
+      userId: fields.userId ?? context.actor.userId,
+      ...configurationOf(fields),
       isDefault: input.isDefault ?? false,
       isSystem: input.isSystem ?? false,
       isActive: true,
-      metadata: input.metadata ?? {},
-      config: input.config ?? {},
-      version: input.version ?? INITIAL_VERSION,
+      metadata: fields.metadata,
+      version: fields.version ?? INITIAL_VERSION,
       revision: 1,
       createdAt: context.now,
       updatedAt: context.now,
@@ -151,6 +142,10 @@ export class Agent {
     return this.recorded;
   }
 
+  /**
+   * The agent's state: a frozen value, never the aggregate's to change in place (a change replaces
+   * it), so the same object as long as nothing changed, and a caller cannot alter the agent through it.
+   */
   snapshot(): AgentProps {
     return this.props;
   }
@@ -166,26 +161,12 @@ export class Agent {
   update(patch: AgentPatch, context: ChangeContext): void {
     const current = this.props;
     const violations = Agent.patchViolations(patch, current);
-    const model = patch.model ?? current.model;
-    const modelRef = parseModelRef(model);
-    const reasoningEffort =
-      patch.reasoningEffort === null ? (modelRef ? defaultEffortOf(modelRef) : current.reasoningEffort) : (patch.reasoningEffort ?? current.reasoningEffort);
-    const next = {
-      name: patch.name ?? current.name,
-      description: patch.description === undefined ? current.description : patch.description,
-      model,
-      instructions: patch.instructions === undefined ? current.instructions : patch.instructions,
-      binary: patch.binary === undefined ? current.binary : patch.binary,
-      reasoningEffort,
-      enabledSkills: patch.enabledSkills === undefined ? current.enabledSkills : (patch.enabledSkills ?? []),
-      deepResearchModel: patch.deepResearchModel === undefined ? current.deepResearchModel : patch.deepResearchModel,
-      metadata: patch.metadata === undefined ? current.metadata : patch.metadata === null ? {} : applyMergePatch(current.metadata, patch.metadata),
-      config: patch.config === undefined ? current.config : patch.config === null ? {} : applyMergePatch(current.config, patch.config),
-    };
-    violations.push(...agentViolations({ ...next, version: patch.version ?? undefined }));
-    if (violations.length > 0) throw new ValidationFailedError(violations);
+    const parsed = parseAgent({ ...patched(current, patch), version: patch.version ?? undefined });
+    if (!parsed.ok) violations.push(...parsed.violations);
+    if (!parsed.ok || violations.length > 0) throw new ValidationFailedError(violations);
 
-    if (model !== current.model) Agent.assertReachable(modelRef!, context);
+    const { agent: next, model } = parsed;
+    if (next.model !== current.model) Agent.assertReachable(model, context);
     const flags = { isDefault: patch.isDefault ?? current.isDefault, isSystem: patch.isSystem ?? current.isSystem };
     if (!context.actor.internal && (flags.isDefault !== current.isDefault || flags.isSystem !== current.isSystem)) {
       throw new InternalOnlyError('Only an internal key may change isDefault or isSystem');
@@ -193,10 +174,8 @@ export class Agent {
 
     const updated: AgentProps = {
       ...current,
-      ...next,
-      name: next.name.trim(),
-      reasoningEffort: next.reasoningEffort as ReasoningEffort,
-      deepResearchModel: next.deepResearchModel as DeepResearchModel | null,
+      ...configurationOf(next),
+      metadata: next.metadata,
       ...flags,
       isActive: patch.isActive ?? current.isActive,
     };
@@ -206,27 +185,32 @@ export class Agent {
     this.recorded = null;
     if (newVersion === null && sameProps(current, updated)) return;
     const at = changeTime(context.now, current);
-    this.props = { ...updated, version: newVersion ?? current.version, revision: current.revision + 1, updatedAt: at };
+    this.setProps({ ...updated, version: newVersion ?? current.version, revision: current.revision + 1, updatedAt: at });
     if (newVersion !== null) this.recordVersion(newVersion, at);
   }
 
   /** Makes a new version with the configuration of an earlier one, named `version` or the next patch. */
   restore(from: AgentVersion, version: string | undefined, context: ChangeContext): void {
-    const violations = agentViolations({ ...from.configuration, version });
+    const parsed = parseAgent({ ...from.configuration, version });
+    const violations: Violation[] = parsed.ok ? [] : [...parsed.violations];
     if (version !== undefined && isSemver(version)) violations.push(...Agent.versionViolations(version, this.props.version));
-    if (violations.length > 0) throw new ValidationFailedError(violations);
-    const modelRef = parseModelRef(from.configuration.model)!;
-    if (from.configuration.model !== this.props.model) Agent.assertReachable(modelRef, context);
+    if (!parsed.ok || violations.length > 0) throw new ValidationFailedError(violations);
+    const configuration = configurationOf(parsed.agent);
+    if (configuration.model !== this.props.model) Agent.assertReachable(parsed.model, context);
 
     const newVersion = version ?? nextPatch(this.props.version);
     const at = changeTime(context.now, this.props);
-    this.props = { ...this.props, ...from.configuration, version: newVersion, revision: this.props.revision + 1, updatedAt: at };
+    this.setProps({ ...this.props, ...configuration, version: newVersion, revision: this.props.revision + 1, updatedAt: at });
     this.recordVersion(newVersion, at);
   }
 
   /** A system agent is deleted only by an internal key. */
   assertDeletableBy(actor: Actor): void {
     if (this.props.isSystem && !actor.internal) throw new InternalOnlyError('Only an internal key may delete a system agent');
+  }
+
+  private setProps(props: AgentProps): void {
+    this.props = Object.freeze(props);
   }
 
   private recordVersion(version: string, now: Date): void {
@@ -238,9 +222,7 @@ export class Agent {
     if (patch.id !== undefined && patch.id !== current.id) {
       found.push({ path: ['id'], code: 'immutable', message: 'The id of an agent cannot change' });
     }
-    for (const field of ['name', 'model', 'isDefault', 'isSystem', 'isActive'] as const) {
-      if (patch[field] === null) found.push({ path: [field], code: 'null_not_allowed', message: `${field} cannot be null` });
-    }
+    found.push(...nullViolations(patch));
     if (patch.version != null && isSemver(patch.version)) found.push(...Agent.versionViolations(patch.version, current.version));
     return found;
   }
@@ -267,6 +249,26 @@ export class Agent {
       throw new InternalOnlyError('Only an internal key may create an agent for another user');
     }
   }
+}
+
+/**
+ * The agent's fields with a PATCH applied, as a candidate for the rules: an absent field keeps its
+ * value, null clears it (to the default a create would give it) unless it cannot be cleared (the
+ * null is reported; the value is kept), metadata and config merge. Generic over PATCHED_FIELDS, so
+ * a new versioned field is patched without a line here.
+ */
+function patched(current: AgentProps, patch: AgentPatch): AgentCandidate {
+  const candidate: Partial<Record<PatchedField, unknown>> = {};
+  for (const field of PATCHED_FIELDS) {
+    const change = patch[field];
+    candidate[field] = change === undefined || (change === null && KEPT_ON_NULL.has(field)) ? current[field] : (change ?? undefined);
+  }
+  for (const field of MERGED_FIELDS) {
+    const change = patch[field];
+    if (change !== undefined && change !== null) candidate[field] = applyMergePatch(current[field], change);
+  }
+  // Each field holds the stored value or the patch's, both of the candidate's type for that field.
+  return candidate as AgentCandidate;
 }
 
 /**
