@@ -1,87 +1,77 @@
-import { Agent } from '../domain/agent.js';
-import type { AgentConfiguration, AgentVersion } from '../domain/agent-version.js';
-import type { DeepResearchModel } from '../domain/agent-rules.js';
-import type { ReasoningEffort } from '../domain/reasoning-effort.js';
-import type { AgentOrmEntity } from './agent.orm-entity.js';
+import { getMetadataArgsStorage } from 'typeorm';
+import { Agent, type AgentProps } from '../domain/agent.js';
+import { storedConfiguration, type AgentVersion } from '../domain/agent-version.js';
+import { AgentOrmEntity } from './agent.orm-entity.js';
+
+/** Exactly the same keys (a type-level check: it compiles only when `A` and `B` name the same ones). */
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;
+
+/** The entity's properties that hold the aggregate's fields: all of them but the soft-delete time. */
+export type AgentColumnProperty = Exclude<keyof AgentOrmEntity, 'deletedAt'>;
+
+/**
+ * Compile-time checks that a field and its column cannot drift apart: the entity has a column for
+ * every field of the aggregate and no other (but deletedAt), and what a column reads back is what
+ * the field holds. A versioned field added to the domain without its column fails to compile here.
+ */
+export const ENTITY_MATCHES_AGGREGATE: SameKeys<Pick<AgentOrmEntity, AgentColumnProperty>, AgentProps> = true;
+export const COLUMNS_READ_AS_FIELDS: { [K in AgentColumnProperty]: AgentOrmEntity[K] } extends Pick<AgentProps, AgentColumnProperty> ? true : never = true;
+
+export interface AgentColumn {
+  readonly property: AgentColumnProperty;
+  /** The column's name in SQL. */
+  readonly name: string;
+  /** Its type, as a parameter cast: `text`, `jsonb`, `text[]`… */
+  readonly sqlType: string;
+}
+
+/**
+ * The agents columns the aggregate fills, in the entity's order, read once from its decorators:
+ * the mapper and the repository's statements (column lists, placeholders) all follow this list.
+ */
+export const AGENT_COLUMNS: readonly AgentColumn[] = getMetadataArgsStorage()
+  .columns.filter((column) => column.target === AgentOrmEntity && column.propertyName !== ('deletedAt' satisfies keyof AgentOrmEntity))
+  .map((column) => ({
+    property: column.propertyName as AgentColumnProperty,
+    name: column.options.name ?? column.propertyName,
+    sqlType: `${String(column.options.type)}${column.options.array ? '[]' : ''}`,
+  }));
+
+const JSON_COLUMNS: ReadonlySet<AgentColumnProperty> = new Set(AGENT_COLUMNS.filter((column) => column.sqlType === 'jsonb').map((column) => column.property));
+
+/** The placeholder (`$n`) of a column in the parameters of toPersistence. */
+export function parameterOf(property: AgentColumnProperty): string {
+  const index = AGENT_COLUMNS.findIndex((column) => column.property === property);
+  if (index < 0) throw new Error(`No agents column for ${property}`);
+  return `$${index + 1}`;
+}
 
 /** A row as TypeORM or node-postgres returns it: the entity's columns under their column names. */
-export interface AgentRow {
-  project_id: string;
-  id: string;
-  user_id: string;
-  name: string;
-  description: string | null;
-  model: string;
-  instructions: string | null;
-  execution_binary: AgentOrmEntity['binary'];
-  reasoning_effort: string;
-  enabled_skills: string[];
-  deep_research_model: string | null;
-  is_default: boolean;
-  is_system: boolean;
-  is_active: boolean;
-  metadata: AgentOrmEntity['metadata'];
-  config: AgentOrmEntity['config'];
-  version: string;
-  revision: number;
-  created_at: Date;
-  updated_at: Date;
-  last_run_at: Date | null;
-}
+export type AgentRow = Readonly<Record<string, unknown>>;
 
 export function toDomain(row: AgentRow): Agent {
-  return Agent.reconstitute({
-    id: row.id,
-    projectId: row.project_id,
-    userId: row.user_id,
-    name: row.name,
-    description: row.description,
-    model: row.model,
-    instructions: row.instructions,
-    binary: row.execution_binary,
-    reasoningEffort: row.reasoning_effort as ReasoningEffort,
-    enabledSkills: row.enabled_skills,
-    deepResearchModel: row.deep_research_model as DeepResearchModel | null,
-    isDefault: row.is_default,
-    isSystem: row.is_system,
-    isActive: row.is_active,
-    metadata: row.metadata,
-    config: row.config,
-    version: row.version,
-    revision: row.revision,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    lastRunAt: row.last_run_at,
-  });
+  const props: Partial<Record<AgentColumnProperty, unknown>> = {};
+  for (const column of AGENT_COLUMNS) props[column.property] = row[column.name];
+  // Every column of AGENT_COLUMNS, which holds one per field of the aggregate (checked above).
+  return Agent.reconstitute(props as AgentProps);
 }
 
-/** The agent's columns in INSERT_COLUMNS order, as query parameters. */
+/** The agent's columns in AGENT_COLUMNS order, as query parameters (JSON columns as JSON text, SQL NULL for null). */
 export function toPersistence(agent: Agent): unknown[] {
   const a = agent.snapshot();
-  return [
-    a.projectId, a.id, a.userId, a.name, a.description, a.model, a.instructions,
-    a.binary === null ? null : JSON.stringify(a.binary), a.reasoningEffort, a.enabledSkills,
-    a.deepResearchModel, a.isDefault, a.isSystem, a.isActive, JSON.stringify(a.metadata),
-    JSON.stringify(a.config), a.version, a.revision, a.createdAt, a.updatedAt, a.lastRunAt,
-  ];
+  return AGENT_COLUMNS.map(({ property }) => {
+    const value = a[property];
+    return value !== null && JSON_COLUMNS.has(property) ? JSON.stringify(value) : value;
+  });
 }
-
-/** The agents columns a new agent fills, with their SQL types, in toPersistence order. */
-export const INSERT_COLUMNS = [
-  ['project_id', 'text'], ['id', 'text'], ['user_id', 'text'], ['name', 'text'], ['description', 'text'],
-  ['model', 'text'], ['instructions', 'text'], ['execution_binary', 'jsonb'], ['reasoning_effort', 'text'],
-  ['enabled_skills', 'text[]'], ['deep_research_model', 'text'], ['is_default', 'boolean'],
-  ['is_system', 'boolean'], ['is_active', 'boolean'], ['metadata', 'jsonb'], ['config', 'jsonb'],
-  ['version', 'text'], ['revision', 'integer'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
-  ['last_run_at', 'timestamptz'],
-] as const;
 
 export interface AgentVersionRow {
   project_id: string;
   agent_id: string;
   number: number;
   version: string;
-  configuration: AgentConfiguration;
+  /** As stored: a version written before a field existed lacks it. */
+  configuration: Readonly<Record<string, unknown>>;
   created_at: Date;
 }
 
@@ -90,7 +80,7 @@ export function toVersion(row: AgentVersionRow): AgentVersion {
     projectId: row.project_id,
     agentId: row.agent_id,
     version: row.version,
-    configuration: row.configuration,
+    configuration: storedConfiguration(row.configuration),
     createdAt: row.created_at,
   };
 }

@@ -1,9 +1,14 @@
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { ProjectOrmEntity } from '../../workspaces/project.orm-entity.js';
-import type { AgentBinary } from '../domain/agent-rules.js';
+import type { AgentBinary, DeepResearchModel } from '../domain/agent-rules.js';
 import type { JsonObject } from '../domain/json-object.js';
+import type { ReasoningEffort } from '../domain/reasoning-effort.js';
 
-/** The agents table. Keyed by project first, so it can be distributed by project. */
+/**
+ * The agents table. Keyed by project first, so it can be distributed by project. Each property is
+ * a field of the Agent aggregate under the same name (the compiler checks it: agent.mapper.ts), and
+ * the mapper and the repository's statements take their column lists from these decorators.
+ */
 @Entity({ name: 'agents' })
 @Index('agents_one_default_per_project', ['projectId'], { unique: true, where: 'is_default' })
 @Index('agents_project_created', ['projectId', 'createdAt', 'id'], { where: 'deleted_at IS NULL' })
@@ -34,13 +39,13 @@ export class AgentOrmEntity {
   binary: AgentBinary | null;
 
   @Column('text', { name: 'reasoning_effort' })
-  reasoningEffort: string;
+  reasoningEffort: ReasoningEffort;
 
   @Column('text', { name: 'enabled_skills', array: true, default: () => "'{}'" })
   enabledSkills: string[];
 
   @Column('text', { name: 'deep_research_model', nullable: true })
-  deepResearchModel: string | null;
+  deepResearchModel: DeepResearchModel | null;
 
   @Column('boolean', { name: 'is_default', default: false })
   isDefault: boolean;
@@ -72,6 +77,7 @@ export class AgentOrmEntity {
   @Column('timestamptz', { name: 'last_run_at', nullable: true })
   lastRunAt: Date | null;
 
+  /** Not the aggregate's: a soft-deleted agent is not loaded at all. */
   @Column('timestamptz', { name: 'deleted_at', nullable: true })
   deletedAt: Date | null;
 }

@@ -7,11 +7,15 @@ import type { Agent } from '../domain/agent.js';
 import type { AgentVersion } from '../domain/agent-version.js';
 import { AgentIdConflictError } from '../domain/agent.errors.js';
 import { AgentRepository, type ModifyOptions } from '../domain/agent.repository.js';
-import { INSERT_COLUMNS, toDomain, toPersistence, toVersion, type AgentRow, type AgentVersionRow } from './agent.mapper.js';
+import { AGENT_COLUMNS, parameterOf, toDomain, toPersistence, toVersion, type AgentRow, type AgentVersionRow } from './agent.mapper.js';
 
-const COLUMNS = INSERT_COLUMNS.map(([name]) => name).join(', ');
-const PARAMETERS = INSERT_COLUMNS.map(([, type], index) => `$${index + 1}::${type}`).join(', ');
-const FIRST_VERSION_PARAMETER = `$${INSERT_COLUMNS.length + 1}::jsonb`;
+// Every statement's text is derived once, here, from the entity's columns (AGENT_COLUMNS): the
+// parameters are toPersistence's values in that order, then (inserts) the first version's configuration.
+const COLUMNS = AGENT_COLUMNS.map((column) => column.name).join(', ');
+const PARAMETERS = AGENT_COLUMNS.map((column, index) => `$${index + 1}::${column.sqlType}`).join(', ');
+const FIRST_VERSION_PARAMETER = `$${AGENT_COLUMNS.length + 1}::jsonb`;
+const PROJECT = parameterOf('projectId');
+const UPDATED_AT = parameterOf('updatedAt');
 // The agent and its first version (1, the agent's version) in one statement: one round trip.
 const INSERT = new PreparedStatement(
   'agent_insert',
@@ -26,8 +30,8 @@ const INSERT = new PreparedStatement(
 const INSERT_AS_DEFAULT = new PreparedStatement(
   'agent_insert_as_default',
   `WITH cleared AS (
-     UPDATE agents SET is_default = false, updated_at = GREATEST($20::timestamptz, updated_at), revision = revision + 1
-      WHERE project_id = $1 AND is_default
+     UPDATE agents SET is_default = false, updated_at = GREATEST(${UPDATED_AT}::timestamptz, updated_at), revision = revision + 1
+      WHERE project_id = ${PROJECT} AND is_default
      RETURNING 1),
    agent AS (
      INSERT INTO agents (${COLUMNS}) SELECT ${PARAMETERS} WHERE (SELECT count(*) FROM cleared) >= 0
@@ -48,12 +52,12 @@ const LOCK_DEFAULT_MOVES = new PreparedStatement(
 );
 // By primary key only: with `deleted_at IS NULL` in the statement, PostgreSQL's generic plan for
 // it may pick the partial list index and scan the whole project. Deleted rows are skipped below.
-const FIND = new PreparedStatement<AgentRow & { deleted_at: Date | null }>(
+const FIND = new PreparedStatement<AgentRow>(
   'agent_find',
   'SELECT * FROM agents WHERE project_id = $1 AND id = $2',
 );
 const LOCK_LIVE = 'SELECT * FROM agents WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE';
-const UPDATE = `UPDATE agents SET (${COLUMNS}) = (${PARAMETERS}) WHERE project_id = $1 AND id = $2`;
+const UPDATE = `UPDATE agents SET (${COLUMNS}) = (${PARAMETERS}) WHERE project_id = ${PROJECT} AND id = ${parameterOf('id')}`;
 // Times never go backwards, even when another instance's clock ran ahead: GREATEST with the stored one.
 const CLEAR_OTHER_DEFAULT = `
   UPDATE agents SET is_default = false, updated_at = GREATEST($3::timestamptz, updated_at), revision = revision + 1
