@@ -1,39 +1,19 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import type { Page } from '../../application/agent-queries.port.js';
-import type { AgentVersion } from '../../domain/agent-version.js';
-import { DEEP_RESEARCH_MODELS } from '../../domain/agent-rules.js';
-import type { JsonObject } from '../../domain/json-object.js';
-import { REASONING_EFFORTS } from '../../domain/reasoning-effort.js';
+import { VERSIONED_FIELDS } from '../../domain/agent-rules.js';
+import { configurationOf, type AgentConfiguration, type AgentVersion } from '../../domain/agent-version.js';
+import { AgentView, toBinaryView } from './agent.response.js';
 import { BinaryRequest } from './binary.request.js';
 import { encodeVersionCursor } from './page-cursor.js';
 
-class ConfigurationView {
-  @ApiProperty({ example: 'Support bot' })
-  name: string;
-
-  @ApiProperty({ type: String, nullable: true, example: null })
-  description: string | null;
-
-  @ApiProperty({ example: 'claude-sonnet-4-5' })
-  model: string;
-
-  @ApiProperty({ type: String, nullable: true, example: 'You are a concise, friendly support agent.' })
-  instructions: string | null;
-
+/**
+ * The configuration a version records: the agent view's versioned fields (VERSIONED_FIELDS), so a
+ * new versioned field appears here with its AgentView property. Its binary keeps the request's
+ * schema, which states the binary's limits.
+ */
+class ConfigurationView extends PickType(AgentView, VERSIONED_FIELDS) {
   @ApiProperty({ type: BinaryRequest, nullable: true, title: 'Claude Code CLI' })
-  binary: BinaryRequest | null;
-
-  @ApiProperty({ enum: REASONING_EFFORTS, example: 'medium' })
-  reasoningEffort: string;
-
-  @ApiProperty({ type: [String], example: ['deep_research'] })
-  enabledSkills: string[];
-
-  @ApiProperty({ enum: DEEP_RESEARCH_MODELS, nullable: true, example: 'gemini-3-flash-preview' })
-  deepResearchModel: string | null;
-
-  @ApiProperty({ type: 'object', additionalProperties: true, example: {} })
-  config: JsonObject;
+  override binary: BinaryRequest | null;
 }
 
 export class AgentVersionView {
@@ -78,18 +58,13 @@ export function toVersionView(version: AgentVersion): AgentVersionView {
     agentId: version.agentId,
     version: version.version,
     createdAt: version.createdAt.toISOString(),
-    configuration: {
-      name: c.name,
-      description: c.description,
-      model: c.model,
-      instructions: c.instructions,
-      binary: c.binary === null ? null : { path: c.binary.path, ...(c.binary.args ? { args: [...c.binary.args] } : {}) },
-      reasoningEffort: c.reasoningEffort,
-      enabledSkills: [...c.enabledSkills],
-      deepResearchModel: c.deepResearchModel,
-      config: c.config,
-    },
+    configuration: toConfigurationView(c),
   };
+}
+
+/** The view of a configuration: each versioned field as the agent view shows it (copies of its arrays). */
+export function toConfigurationView(configuration: AgentConfiguration): ConfigurationView {
+  return { ...configurationOf(configuration), binary: toBinaryView(configuration.binary), enabledSkills: [...configuration.enabledSkills] };
 }
 
 export function toVersionList(page: Page<AgentVersion, number>): AgentVersionListResponse {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Agent } from '../../domain/agent.js';
-import { DEEP_RESEARCH_MODELS } from '../../domain/agent-rules.js';
+import type { Agent, AgentProps } from '../../domain/agent.js';
+import { DEEP_RESEARCH_MODELS, type AgentBinary } from '../../domain/agent-rules.js';
 import type { JsonObject } from '../../domain/json-object.js';
 import { REASONING_EFFORTS } from '../../domain/reasoning-effort.js';
 
@@ -74,6 +74,16 @@ export class AgentView {
   lastRunAt: string | null;
 }
 
+/** Exactly the same keys (a type-level check: it compiles only when `A` and `B` name the same ones). */
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;
+
+/**
+ * Compile-time check that the view shows every field of the agent but its revision (which only the
+ * ETag shows): a field added to the domain without its view property fails to compile here, and
+ * toAgentView fails to compile until it fills the property.
+ */
+export const VIEW_SHOWS_EVERY_FIELD: SameKeys<AgentView, Omit<AgentProps, 'revision'>> = true;
+
 export class AgentEnvelope {
   @ApiProperty({ type: AgentView })
   agent: AgentView;
@@ -89,7 +99,7 @@ export function toAgentView(agent: Agent): AgentView {
     description: a.description,
     model: a.model,
     instructions: a.instructions,
-    binary: a.binary === null ? null : { path: a.binary.path, ...(a.binary.args ? { args: [...a.binary.args] } : {}) },
+    binary: toBinaryView(a.binary),
     reasoningEffort: a.reasoningEffort,
     enabledSkills: [...a.enabledSkills],
     deepResearchModel: a.deepResearchModel,
@@ -103,4 +113,9 @@ export function toAgentView(agent: Agent): AgentView {
     updatedAt: a.updatedAt.toISOString(),
     lastRunAt: a.lastRunAt?.toISOString() ?? null,
   };
+}
+
+/** A copy of the binary, so that no view shares an array with the agent. */
+export function toBinaryView(binary: AgentBinary | null): BinaryView | null {
+  return binary === null ? null : { path: binary.path, ...(binary.args ? { args: [...binary.args] } : {}) };
 }
