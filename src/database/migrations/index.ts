@@ -1,7 +1,21 @@
-import { InitialSchema1763900000000 } from './1763900000000-initial-schema.js';
-import { AgentVersions1763900100000 } from './1763900100000-agent-versions.js';
-import { IdempotencyKeys1763900200000 } from './1763900200000-idempotency-keys.js';
-import { WorkspaceDefaultModel1763900300000 } from './1763900300000-workspace-default-model.js';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** Every migration, oldest first. */
-export const MIGRATIONS = [InitialSchema1763900000000, AgentVersions1763900100000, IdempotencyKeys1763900200000, WorkspaceDefaultModel1763900300000];
+/** A migration's file: `<13-digit timestamp>-<kebab-case name>.ts` (or `.js` once built). */
+const MIGRATION_FILE = /^\d{13}-[a-z0-9-]+\.(?:ts|js)$/;
+const directory = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Every migration of this directory, oldest first: the classes its files export. Found by their
+ * file names, so that a new migration is its file alone (its class name must still end with its
+ * timestamp, as TypeORM requires). Loaded once, when this module is first imported.
+ */
+export const MIGRATIONS: (new () => unknown)[] = (
+  await Promise.all(
+    readdirSync(directory)
+      .filter((file) => MIGRATION_FILE.test(file) && !file.endsWith('.d.ts'))
+      .sort()
+      .map((file) => import(pathToFileURL(join(directory, file)).href) as Promise<Record<string, new () => unknown>>),
+  )
+).flatMap((module) => Object.values(module));
