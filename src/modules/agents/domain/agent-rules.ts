@@ -190,18 +190,18 @@ const JUDGED_ON_THE_PATCHED_AGENT: readonly (string | number)[] = ['id', 'metada
 
 /**
  * The rules a PATCH body is judged by before its agent is loaded (to list every problem of a body
- * whose shape is wrong, its well-shaped fields typed as the request DTO says): each given field's own rules. What depends on the stored agent (merged
- * metadata and config, a deepResearchModel whose skill the patch does not list) waits for it.
+ * whose shape is wrong; its well-shaped fields are typed as the request DTO says): each given
+ * field's own rules. What depends on the stored agent (merged metadata and config, a
+ * deepResearchModel whose skill the patch does not list) waits for it.
  */
 export function patchRequestViolations(patch: Record<string, unknown>): Violation[] {
   const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined && value !== null));
   const fields = new Set(Object.keys(given));
-  return [...nullViolations(patch), ...agentViolations(given as AgentCandidate).filter(
+  const ownRules = agentViolations(given as AgentCandidate).filter(
     ({ path: [field], code }) =>
-      fields.has(String(field)) &&
-      !JUDGED_ON_THE_PATCHED_AGENT.includes(field) &&
-      !(code === 'skill_required' && !fields.has('enabledSkills')),
-  )];
+      fields.has(String(field)) && !JUDGED_ON_THE_PATCHED_AGENT.includes(field) && !(code === 'skill_required' && !fields.has('enabledSkills')),
+  );
+  return [...nullViolations(patch), ...ownRules];
 }
 
 /** The fields a PATCH cannot clear: null is a value only for the optional ones. */
