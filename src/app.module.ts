@@ -7,6 +7,7 @@ import type { Environment } from './config/environment.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { EventsModule } from './modules/events/events.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import type { ServiceMetrics } from './modules/metrics/service-metrics.js';
@@ -25,6 +26,7 @@ export class AppModule {
         MetricsModule.forRoot(metrics),
         AuthModule,
         AgentsModule,
+        EventsModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorFilter }],

@@ -18,7 +18,15 @@ describe('loadEnvironment', () => {
       corsOrigins: [],
       idempotencyTtlHours: 24,
       metrics: { port: 9_464, host: '127.0.0.1' },
+      events: { retentionDays: 7, heartbeatSeconds: 15 },
+      nats: undefined,
     });
+  });
+
+  it('relays to NATS only when NATS_URL is set, to the stream AGENT_EVENTS unless NATS_STREAM names another', () => {
+    expect(loadEnvironment({ NATS_URL: 'nats://127.0.0.1:4222' }).nats).toEqual({ url: 'nats://127.0.0.1:4222', stream: 'AGENT_EVENTS' });
+    expect(loadEnvironment({ NATS_URL: 'nats://a:4222,nats://b:4222', NATS_STREAM: 'EVENTS_2' }).nats).toEqual({ url: 'nats://a:4222,nats://b:4222', stream: 'EVENTS_2' });
+    expect(loadEnvironment({ NATS_STREAM: 'EVENTS_2' }).nats).toBeUndefined();
   });
 
   it('logs readable lines by default only to a terminal, and as LOG_FORMAT says', () => {
@@ -53,6 +61,10 @@ describe('loadEnvironment', () => {
     ['SHUTDOWN_TIMEOUT_MS', '5'],
     ['LOG_FORMAT', 'xml'],
     ['METRICS_PORT', '65536'],
+    ['EVENTS_RETENTION_DAYS', '0'],
+    ['EVENTS_HEARTBEAT_SECONDS', '0'],
+    ['NATS_URL', 'http://nats:4222'],
+    ['NATS_STREAM', 'agents.events'],
   ])('stops on a bad %s, naming it', (name, value) => {
     expect(() => loadEnvironment({ [name]: value })).toThrow(new RegExp(`^Invalid environment:\\n  ${name}=`));
   });

@@ -62,6 +62,18 @@ class EnvironmentVariables {
 
   @IsString()
   METRICS_HOST: string = '127.0.0.1';
+
+  @IsInt() @Min(1) @Max(3_650)
+  EVENTS_RETENTION_DAYS: number = 7;
+
+  @IsInt() @Min(1) @Max(3_600)
+  EVENTS_HEARTBEAT_SECONDS: number = 15;
+
+  @IsOptional() @Matches(/^(nats|tls|wss?):\/\/[^,]+(,(nats|tls|wss?):\/\/[^,]+)*$/, { message: 'NATS_URL must be nats:// URLs, comma-separated' })
+  NATS_URL?: string;
+
+  @Matches(/^[A-Za-z0-9_-]{1,255}$/, { message: 'NATS_STREAM must be a JetStream stream name (letters, digits, _ and -)' })
+  NATS_STREAM: string = 'AGENT_EVENTS';
 }
 
 /** The validated environment; injectable as itself (the class is the DI token). */
@@ -87,6 +99,14 @@ export abstract class Environment {
   abstract readonly idempotencyTtlHours: number;
   /** Where GET /metrics is served, never on the API port; port 0: not served. */
   abstract readonly metrics: { readonly port: number; readonly host: string };
+  abstract readonly events: {
+    /** Events older than this are removed; a cursor before them is 410 cursor_expired. */
+    readonly retentionDays: number;
+    /** A comment line on every live stream this often, so that proxies keep it open. */
+    readonly heartbeatSeconds: number;
+  };
+  /** Set: every event is also published to the JetStream stream `stream`. */
+  abstract readonly nats: { readonly url: string; readonly stream: string } | undefined;
 }
 
 /**
@@ -117,5 +137,7 @@ export function loadEnvironment(source: NodeJS.ProcessEnv, stdoutIsTerminal = fa
     corsOrigins: (variables.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     idempotencyTtlHours: variables.IDEMPOTENCY_TTL_HOURS,
     metrics: { port: variables.METRICS_PORT, host: variables.METRICS_HOST },
+    events: { retentionDays: variables.EVENTS_RETENTION_DAYS, heartbeatSeconds: variables.EVENTS_HEARTBEAT_SECONDS },
+    nats: variables.NATS_URL === undefined ? undefined : { url: variables.NATS_URL, stream: variables.NATS_STREAM },
   };
 }

@@ -28,3 +28,6 @@ export const caller = (overrides: Partial<Caller> = {}): Caller => ({
   keyId: 'key_1', workspaceId: 'ws_1', projectId: 'prj_1', userId: 'usr_1',
   scopes: ['agents:read', 'agents:write'], tier: 'free', ...overrides,
 });
+
+/** Where the changes a test makes directly on a repository come from (the default caller's). */
+export const ORIGIN = { workspaceId: 'ws_1', userId: 'usr_1', keyId: 'key_1' } as const;

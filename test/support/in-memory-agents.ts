@@ -1,6 +1,7 @@
 import { Agent } from '../../src/modules/agents/domain/agent.js';
 import { AgentIdConflictError } from '../../src/modules/agents/domain/agent.errors.js';
 import { AgentRepository, type ModifyOptions } from '../../src/modules/agents/domain/agent.repository.js';
+import { createdEvent, deletedEvent, updatedEvent, type AgentEvent, type ChangeOrigin } from '../../src/modules/agents/domain/agent-event.js';
 import type { AgentVersion } from '../../src/modules/agents/domain/agent-version.js';
 
 /**
@@ -8,19 +9,21 @@ import type { AgentVersion } from '../../src/modules/agents/domain/agent-version
  * PostgreSQL adapter does: reads hand out a fresh aggregate (never the stored one), a refused change
  * leaves nothing behind, the default flag moves to a new default in the same write, a soft delete
  * hides the agent for good (its id stays taken, its versions stay stored), a hard delete removes the
- * agent with its versions.
+ * agent with its versions. Every stored change records its events (one per changed agent) in `events`.
  */
 export class InMemoryAgents extends AgentRepository {
   readonly agents = new Map<string, Agent>();
   readonly deleted = new Set<string>();
   readonly versions: AgentVersion[] = [];
+  readonly events: { readonly event: AgentEvent; readonly origin: ChangeOrigin }[] = [];
 
-  async insert(agent: Agent): Promise<void> {
+  async insert(agent: Agent, origin: ChangeOrigin): Promise<void> {
     const key = keyOf(agent.projectId, agent.id);
     if (this.agents.has(key) || this.deleted.has(key)) throw new AgentIdConflictError(agent.id);
-    if (agent.isDefault) this.clearDefault(agent.projectId, agent.id, agent.snapshot().updatedAt);
+    if (agent.isDefault) this.clearDefault(agent.projectId, agent.id, agent.snapshot().updatedAt, origin);
     this.agents.set(key, agent);
     this.versions.push(agent.recordedVersion!);
+    this.events.push({ event: createdEvent(agent), origin });
   }
 
   async findById(projectId: string, id: string): Promise<Agent | null> {
@@ -28,7 +31,7 @@ export class InMemoryAgents extends AgentRepository {
     return stored ? Agent.reconstitute(stored.snapshot()) : null;
   }
 
-  async modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>, options: ModifyOptions = {}): Promise<Agent | null> {
+  async modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>, options: ModifyOptions): Promise<Agent | null> {
     const stored = this.agents.get(keyOf(projectId, id));
     if (!stored) return null;
     // Work on a copy, so that a refused change leaves nothing behind (as a rolled-back transaction).
@@ -40,20 +43,22 @@ export class InMemoryAgents extends AgentRepository {
       if (after.isDefault && !before.isDefault) {
         // As the adapter: a move of the flag must have been announced, its lock is taken before the row's.
         if (!options.mayBecomeDefault) throw new Error(`A change made agent ${id} the default without mayBecomeDefault`);
-        this.clearDefault(projectId, id, after.updatedAt);
+        this.clearDefault(projectId, id, after.updatedAt, options.origin);
       }
       this.agents.set(keyOf(projectId, id), agent);
       if (agent.recordedVersion) this.versions.push(agent.recordedVersion);
+      this.events.push({ event: updatedEvent(before, agent, options.cause), origin: options.origin });
     }
     return agent;
   }
 
-  async remove(projectId: string, id: string, mode: 'soft' | 'hard', check: (agent: Agent) => void): Promise<boolean> {
+  async remove(projectId: string, id: string, mode: 'soft' | 'hard', check: (agent: Agent) => void, origin: ChangeOrigin): Promise<boolean> {
     const key = keyOf(projectId, id);
     const agent = this.agents.get(key);
     if (!agent) return false;
     check(Agent.reconstitute(agent.snapshot()));
     this.agents.delete(key);
+    this.events.push({ event: deletedEvent(agent, mode === 'hard', new Date()), origin });
     if (mode === 'soft') {
       this.deleted.add(key);
     } else {
@@ -69,12 +74,14 @@ export class InMemoryAgents extends AgentRepository {
   }
 
   /** The project's other default agent loses the flag (a change of it: its revision moves, its time never goes back). */
-  private clearDefault(projectId: string, exceptId: string, now: Date): void {
+  private clearDefault(projectId: string, exceptId: string, now: Date, origin: ChangeOrigin): void {
     for (const [key, other] of this.agents) {
       const props = other.snapshot();
       if (props.projectId !== projectId || props.id === exceptId || !props.isDefault) continue;
       const updatedAt = now < props.updatedAt ? props.updatedAt : now; // as GREATEST(now, updated_at)
-      this.agents.set(key, Agent.reconstitute({ ...props, isDefault: false, revision: props.revision + 1, updatedAt }));
+      const cleared = Agent.reconstitute({ ...props, isDefault: false, revision: props.revision + 1, updatedAt });
+      this.agents.set(key, cleared);
+      this.events.push({ event: updatedEvent(props, cleared, 'default_moved'), origin });
     }
   }
 }
@@ -94,7 +101,7 @@ export class ContendedAgents extends InMemoryAgents {
     super();
   }
 
-  override async modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>, options?: ModifyOptions): Promise<Agent | null> {
+  override async modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>, options: ModifyOptions): Promise<Agent | null> {
     await new Promise((resolve) => setTimeout(resolve, this.waitMs));
     this.lockedAt = new Date();
     return super.modify(projectId, id, change, options);

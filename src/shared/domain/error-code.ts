@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'agent_not_found'
   | 'version_not_found'
   | 'precondition_failed'
+  | 'cursor_expired'
   | 'agent_id_conflict'
   | 'body_too_large'
   | 'unsupported_media_type'

@@ -9,6 +9,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'No such resource in the caller\'s project',
   409: 'Conflicts with the current state',
   412: 'If-Match names an ETag the agent no longer has (code precondition_failed)',
+  410: 'The cursor is older than the events kept (code cursor_expired): read the feed again from its start, without `after`',
   413: 'The body is larger than 1 MiB (code body_too_large)',
   415: 'The body is not application/json (code unsupported_media_type)',
   429:

@@ -15,6 +15,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   agent_not_found: HttpStatus.NOT_FOUND,
   version_not_found: HttpStatus.NOT_FOUND,
   precondition_failed: HttpStatus.PRECONDITION_FAILED,
+  cursor_expired: HttpStatus.GONE,
   method_not_allowed: HttpStatus.METHOD_NOT_ALLOWED,
   agent_id_conflict: HttpStatus.CONFLICT,
   body_too_large: HttpStatus.PAYLOAD_TOO_LARGE,

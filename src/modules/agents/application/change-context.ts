@@ -1,5 +1,6 @@
 import { isInternal, type Caller } from '../../../shared/domain/caller.js';
 import type { ChangeContext } from '../domain/agent.js';
+import type { ChangeOrigin } from '../domain/agent-event.js';
 import { isExternalModelId } from '../domain/model-ref.js';
 import type { WorkspaceProviders } from './workspace-providers.port.js';
 
@@ -22,4 +23,9 @@ export type EntityTagCondition = readonly string[] | undefined;
 
 export function entityTagMatches(condition: EntityTagCondition, entityTag: string): boolean {
   return condition === undefined || condition.includes('*') || condition.includes(entityTag);
+}
+
+/** Where the caller's changes come from, as their events record it. */
+export function originOf(caller: Caller): ChangeOrigin {
+  return { workspaceId: caller.workspaceId, userId: caller.userId, keyId: caller.keyId };
 }

@@ -6,7 +6,9 @@ import { currentManager, inTransaction, joinOrBeginTransaction } from '../../../
 import type { Agent } from '../domain/agent.js';
 import type { AgentVersion } from '../domain/agent-version.js';
 import { AgentIdConflictError } from '../domain/agent.errors.js';
+import { createdEvent, deletedEvent, updatedEvent, type AgentEvent, type ChangeOrigin } from '../domain/agent-event.js';
 import { AgentRepository, type ModifyOptions } from '../domain/agent.repository.js';
+import { EVENT_COLUMNS, eventPlaceholders, eventValues, INSERT_EVENT } from './agent-event-outbox.js';
 import { AGENT_COLUMNS, parameterOf, toDomain, toPersistence, toVersion, type AgentRow, type AgentVersionRow } from './agent.mapper.js';
 
 // Every statement's text is derived once, here, from the entity's columns (AGENT_COLUMNS): the
@@ -15,27 +17,12 @@ const COLUMNS = AGENT_COLUMNS.map((column) => column.name).join(', ');
 const PARAMETERS = AGENT_COLUMNS.map((column, index) => `$${index + 1}::${column.sqlType}`).join(', ');
 const FIRST_VERSION_PARAMETER = `$${AGENT_COLUMNS.length + 1}::jsonb`;
 const PROJECT = parameterOf('projectId');
-const UPDATED_AT = parameterOf('updatedAt');
-// The agent and its first version (1, the agent's version) in one statement: one round trip.
+// The agent, its first version (1, the agent's version) and its created event in one statement: one
+// round trip. (A default agent's insert first clears the old default, under LOCK_DEFAULT_MOVES.)
 const INSERT = new PreparedStatement(
   'agent_insert',
-  `WITH agent AS (INSERT INTO agents (${COLUMNS}) VALUES (${PARAMETERS}) RETURNING project_id, id, version, created_at)
-   INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at)
-   SELECT project_id, id, 1, version, ${FIRST_VERSION_PARAMETER}, created_at FROM agent`,
-);
-// The same, when the new agent is the project's default: the old default loses the flag first
-// (reading `cleared` makes PostgreSQL run that UPDATE before the INSERT). Run only under
-// LOCK_DEFAULT_MOVES, as a statement of its own after it: its snapshot, taken once the lock is held,
-// then sees the default that the move before it committed.
-const INSERT_AS_DEFAULT = new PreparedStatement(
-  'agent_insert_as_default',
-  `WITH cleared AS (
-     UPDATE agents SET is_default = false, updated_at = GREATEST(${UPDATED_AT}::timestamptz, updated_at), revision = revision + 1
-      WHERE project_id = ${PROJECT} AND is_default
-     RETURNING 1),
-   agent AS (
-     INSERT INTO agents (${COLUMNS}) SELECT ${PARAMETERS} WHERE (SELECT count(*) FROM cleared) >= 0
-     RETURNING project_id, id, version, created_at)
+  `WITH agent AS (INSERT INTO agents (${COLUMNS}) VALUES (${PARAMETERS}) RETURNING project_id, id, version, created_at),
+   event AS (INSERT INTO agent_events (${EVENT_COLUMNS}) SELECT ${eventPlaceholders(AGENT_COLUMNS.length + 2)} FROM agent)
    INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at)
    SELECT project_id, id, 1, version, ${FIRST_VERSION_PARAMETER}, created_at FROM agent`,
 );
@@ -59,9 +46,11 @@ const FIND = new PreparedStatement<AgentRow>(
 const LOCK_LIVE = 'SELECT * FROM agents WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE';
 const UPDATE = `UPDATE agents SET (${COLUMNS}) = (${PARAMETERS}) WHERE project_id = ${PROJECT} AND id = ${parameterOf('id')}`;
 // Times never go backwards, even when another instance's clock ran ahead: GREATEST with the stored one.
+// The old default, as it is once it lost the flag: its agent.updated event is made of it.
 const CLEAR_OTHER_DEFAULT = `
   UPDATE agents SET is_default = false, updated_at = GREATEST($3::timestamptz, updated_at), revision = revision + 1
-   WHERE project_id = $1 AND is_default AND id <> $2`;
+   WHERE project_id = $1 AND is_default AND id <> $2
+  RETURNING *`;
 const INSERT_VERSION = `
   INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at)
   SELECT $1, $2, coalesce(max(number), 0) + 1, $3, $4::jsonb, $5 FROM agent_versions WHERE project_id = $1 AND agent_id = $2`;
@@ -79,16 +68,18 @@ export class TypeOrmAgentRepository extends AgentRepository {
     super();
   }
 
-  async insert(agent: Agent): Promise<void> {
-    const values = [...toPersistence(agent), JSON.stringify(agent.recordedVersion!.configuration)];
+  async insert(agent: Agent, origin: ChangeOrigin): Promise<void> {
+    const values = [...toPersistence(agent), JSON.stringify(agent.recordedVersion!.configuration), ...eventValues(createdEvent(agent), origin)];
     try {
       if (!agent.isDefault) {
         await INSERT.run(this.dataSource, values);
       } else {
         // A transaction for the lock (the request's own, when it has one, e.g. an idempotent one).
-        await joinOrBeginTransaction(this.dataSource, async () => {
+        // The old default loses the flag before the insert: one default per project at every moment.
+        await joinOrBeginTransaction(this.dataSource, async (manager) => {
           await LOCK_DEFAULT_MOVES.run(this.dataSource, [agent.projectId]);
-          await INSERT_AS_DEFAULT.run(this.dataSource, values);
+          await this.clearOtherDefault(manager, agent, origin);
+          await INSERT.run(this.dataSource, values);
         });
       }
     } catch (error) {
@@ -111,7 +102,7 @@ export class TypeOrmAgentRepository extends AgentRepository {
    * snapshot may still see as default an agent whose un-set has just committed, and whose row a
    * mover to it holds while waiting for the lock.)
    */
-  modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>, options: ModifyOptions = {}): Promise<Agent | null> {
+  modify(projectId: string, id: string, change: (agent: Agent) => void | Promise<void>, options: ModifyOptions): Promise<Agent | null> {
     return inTransaction(this.dataSource, async (manager) => {
       if (options.mayBecomeDefault) await LOCK_DEFAULT_MOVES.run(this.dataSource, [projectId]);
       const agent = await this.lock(manager, projectId, id);
@@ -122,24 +113,27 @@ export class TypeOrmAgentRepository extends AgentRepository {
       if (after === before) return agent;
       if (after.isDefault && !before.isDefault) {
         if (!options.mayBecomeDefault) throw new Error(`A change made agent ${id} the default without mayBecomeDefault`);
-        await manager.query(CLEAR_OTHER_DEFAULT, [projectId, id, after.updatedAt]);
+        await this.clearOtherDefault(manager, agent, options.origin);
       }
       await manager.query(UPDATE, toPersistence(agent));
       const version = agent.recordedVersion;
       if (version) {
         await manager.query(INSERT_VERSION, [projectId, id, version.version, JSON.stringify(version.configuration), version.createdAt]);
       }
+      await this.record(manager, updatedEvent(before, agent, options.cause), options.origin);
       return agent;
     });
   }
 
-  remove(projectId: string, id: string, mode: 'soft' | 'hard', check: (agent: Agent) => void): Promise<boolean> {
+  remove(projectId: string, id: string, mode: 'soft' | 'hard', check: (agent: Agent) => void, origin: ChangeOrigin): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
       const agent = await this.lock(manager, projectId, id);
       if (!agent) return false;
       check(agent);
+      const now = new Date();
       if (mode === 'hard') await manager.query(HARD_DELETE, [projectId, id]);
-      else await manager.query(SOFT_DELETE, [projectId, id, new Date()]);
+      else await manager.query(SOFT_DELETE, [projectId, id, now]);
+      await this.record(manager, deletedEvent(agent, mode === 'hard', now), origin);
       return true;
     });
   }
@@ -147,6 +141,21 @@ export class TypeOrmAgentRepository extends AgentRepository {
   async findVersion(projectId: string, agentId: string, version: string): Promise<AgentVersion | null> {
     const [row]: AgentVersionRow[] = await currentManager(this.dataSource).query(FIND_VERSION, [projectId, agentId, version]);
     return row ? toVersion(row) : null;
+  }
+
+  /** The project's other default (if any) loses the flag to `agent`, and gets its event (cause default_moved). */
+  private async clearOtherDefault(manager: EntityManager, agent: Agent, origin: ChangeOrigin): Promise<void> {
+    const { projectId, id, updatedAt } = agent.snapshot();
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [cleared]: [AgentRow[], number] = await manager.query(CLEAR_OTHER_DEFAULT, [projectId, id, updatedAt]);
+    for (const row of cleared) {
+      const old = toDomain(row);
+      await this.record(manager, updatedEvent({ ...old.snapshot(), isDefault: true }, old, 'default_moved'), origin);
+    }
+  }
+
+  private async record(manager: EntityManager, event: AgentEvent, origin: ChangeOrigin): Promise<void> {
+    await manager.query(INSERT_EVENT, eventValues(event, origin));
   }
 
   private async lock(manager: EntityManager, projectId: string, id: string): Promise<Agent | null> {

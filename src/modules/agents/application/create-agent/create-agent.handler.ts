@@ -3,7 +3,7 @@ import { Agent, type NewAgent } from '../../domain/agent.js';
 import { AgentRepository } from '../../domain/agent.repository.js';
 import { defaultModelOf } from '../../domain/model-catalog.js';
 import type { Caller } from '../../../../shared/domain/caller.js';
-import { changeContextFor } from '../change-context.js';
+import { changeContextFor, originOf } from '../change-context.js';
 import { WorkspaceProviders } from '../workspace-providers.port.js';
 import { CreateAgentCommand } from './create-agent.command.js';
 
@@ -23,7 +23,7 @@ export class CreateAgentHandler implements ICommandHandler<CreateAgentCommand> {
     const input = await this.withModel(requested, caller);
     const context = await changeContextFor(caller, input.model, this.workspaces);
     const agent = Agent.create(input, { ...context, projectId: caller.projectId });
-    await this.agents.insert(agent);
+    await this.agents.insert(agent, originOf(caller));
     return agent;
   }
 

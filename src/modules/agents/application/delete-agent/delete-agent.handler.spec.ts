@@ -3,7 +3,7 @@ import { AgentIdConflictError, AgentNotFoundError, InternalOnlyError } from '../
 import { InMemoryAgents } from '../../../../../test/support/in-memory-agents.js';
 import { DeleteAgentCommand } from './delete-agent.command.js';
 import { DeleteAgentHandler } from './delete-agent.handler.js';
-import { caller } from '../../../../../test/support/handler-fakes.js';
+import { ORIGIN, caller } from '../../../../../test/support/handler-fakes.js';
 
 const internalCaller = () => caller({ scopes: ['agents:read', 'agents:write', 'internal'] });
 
@@ -16,7 +16,7 @@ function newAgent(input: Partial<NewAgent> = {}, projectId = 'prj_1'): Agent {
 
 async function setUp(...seeded: Agent[]) {
   const agents = new InMemoryAgents();
-  for (const agent of seeded) await agents.insert(agent);
+  for (const agent of seeded) await agents.insert(agent, ORIGIN);
   return { agents, handler: new DeleteAgentHandler(agents) };
 }
 
@@ -27,9 +27,9 @@ describe('DeleteAgentHandler', () => {
     await expect(handler.execute(new DeleteAgentCommand('support-bot', 'soft', caller()))).resolves.toBeUndefined();
 
     expect(await agents.findById('prj_1', 'support-bot')).toBeNull();
-    expect(await agents.modify('prj_1', 'support-bot', () => {})).toBeNull();
+    expect(await agents.modify('prj_1', 'support-bot', () => {}, { origin: ORIGIN, cause: 'patch' })).toBeNull();
     expect((await agents.findById('prj_1', 'other-bot'))!.id).toBe('other-bot');
-    await expect(agents.insert(newAgent())).rejects.toBeInstanceOf(AgentIdConflictError);
+    await expect(agents.insert(newAgent(), ORIGIN)).rejects.toBeInstanceOf(AgentIdConflictError);
     await expect(handler.execute(new DeleteAgentCommand('support-bot', 'soft', caller()))).rejects.toBeInstanceOf(AgentNotFoundError);
   });
 
@@ -41,7 +41,7 @@ describe('DeleteAgentHandler', () => {
     expect(await agents.findById('prj_1', 'support-bot')).toBeNull();
     expect(await agents.findVersion('prj_1', 'support-bot', '1.0.0')).toBeNull();
     expect(agents.versions.map((v) => v.agentId)).toEqual(['other-bot']);
-    await agents.insert(newAgent({ name: 'Reborn' }));
+    await agents.insert(newAgent({ name: 'Reborn' }), ORIGIN);
     expect((await agents.findById('prj_1', 'support-bot'))!.snapshot().name).toBe('Reborn');
   });
 

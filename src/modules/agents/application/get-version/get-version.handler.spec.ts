@@ -3,7 +3,7 @@ import { AgentNotFoundError, AgentVersionNotFoundError } from '../../domain/agen
 import { InMemoryAgents } from '../../../../../test/support/in-memory-agents.js';
 import { GetVersionQuery } from './get-version.query.js';
 import { GetVersionHandler } from './get-version.handler.js';
-import { caller } from '../../../../../test/support/handler-fakes.js';
+import { ORIGIN, caller } from '../../../../../test/support/handler-fakes.js';
 
 const CREATED = new Date('2026-11-22T10:00:00.000Z');
 const LATER = new Date('2026-11-23T10:00:00.000Z');
@@ -11,8 +11,8 @@ const LATER = new Date('2026-11-23T10:00:00.000Z');
 async function setUp() {
   const agents = new InMemoryAgents();
   const ctx = { projectId: 'prj_1', actor: { userId: 'usr_1', internal: false }, tier: 'free', connectedProviders: [], now: CREATED } as const;
-  await agents.insert(Agent.create({ id: 'support-bot', name: 'Support bot', model: 'claude-sonnet-4-5', config: { retries: 1 } }, ctx));
-  await agents.modify('prj_1', 'support-bot', (agent) => agent.update({ config: { retries: 2 }, version: '1.1.0' }, { ...ctx, now: LATER }));
+  await agents.insert(Agent.create({ id: 'support-bot', name: 'Support bot', model: 'claude-sonnet-4-5', config: { retries: 1 } }, ctx), ORIGIN);
+  await agents.modify('prj_1', 'support-bot', (agent) => agent.update({ config: { retries: 2 }, version: '1.1.0' }, { ...ctx, now: LATER }), { origin: ORIGIN, cause: 'patch' });
   return { agents, handler: new GetVersionHandler(agents) };
 }
 
@@ -57,7 +57,7 @@ describe('GetVersionHandler', () => {
 
   it('is AgentNotFoundError for a soft-deleted agent, although its versions are still stored', async () => {
     const { agents, handler } = await setUp();
-    await agents.remove('prj_1', 'support-bot', 'soft', () => {});
+    await agents.remove('prj_1', 'support-bot', 'soft', () => {}, ORIGIN);
     expect((await agents.findVersion('prj_1', 'support-bot', '1.0.0'))!.version).toBe('1.0.0');
     await expect(handler.execute(new GetVersionQuery('support-bot', '1.0.0', caller()))).rejects.toBeInstanceOf(AgentNotFoundError);
   });

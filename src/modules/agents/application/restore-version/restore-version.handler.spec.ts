@@ -5,7 +5,7 @@ import { ContendedAgents, InMemoryAgents } from '../../../../../test/support/in-
 import type { ConnectedProvider } from '../workspace-providers.port.js';
 import { RestoreVersionCommand } from './restore-version.command.js';
 import { RestoreVersionHandler } from './restore-version.handler.js';
-import { FakeProviders, caller } from '../../../../../test/support/handler-fakes.js';
+import { FakeProviders, ORIGIN, caller } from '../../../../../test/support/handler-fakes.js';
 
 const CREATED = new Date('2026-11-22T10:00:00.000Z');
 
@@ -13,8 +13,8 @@ const CREATED = new Date('2026-11-22T10:00:00.000Z');
 async function setUp(first: Partial<NewAgent> = {}, later: Parameters<Agent['update']>[0] = { name: 'Support bot v2', instructions: 'Be brief.' }, providers: ConnectedProvider[] = []) {
   const agents = new InMemoryAgents();
   const ctx = { projectId: 'prj_1', actor: { userId: 'usr_1', internal: true }, tier: 'enterprise', connectedProviders: ['openai'], now: CREATED } as const;
-  await agents.insert(Agent.create({ id: 'support-bot', name: 'Support bot', model: 'claude-sonnet-4-5', ...first }, ctx));
-  await agents.modify('prj_1', 'support-bot', (agent) => agent.update(later, ctx));
+  await agents.insert(Agent.create({ id: 'support-bot', name: 'Support bot', model: 'claude-sonnet-4-5', ...first }, ctx), ORIGIN);
+  await agents.modify('prj_1', 'support-bot', (agent) => agent.update(later, ctx), { origin: ORIGIN, cause: 'patch' });
   const workspaces = new FakeProviders(providers);
   return { agents, workspaces, handler: new RestoreVersionHandler(agents, workspaces) };
 }
@@ -41,9 +41,9 @@ describe('RestoreVersionHandler', () => {
   it('times the restore once the agent is locked, and never before its last change', async () => {
     const ctx = { projectId: 'prj_1', actor: { userId: 'usr_1', internal: true }, tier: 'free', connectedProviders: [], now: CREATED } as const;
     const agents = new ContendedAgents(25);
-    await agents.insert(Agent.create({ id: 'support-bot', name: 'Support bot', model: 'claude-sonnet-4-5' }, ctx));
+    await agents.insert(Agent.create({ id: 'support-bot', name: 'Support bot', model: 'claude-sonnet-4-5' }, ctx), ORIGIN);
     const ahead = new Date(Date.now() + 3_600_000);
-    await agents.insert(Agent.create({ id: 'ahead-bot', name: 'Ahead', model: 'claude-sonnet-4-5' }, { ...ctx, now: ahead }));
+    await agents.insert(Agent.create({ id: 'ahead-bot', name: 'Ahead', model: 'claude-sonnet-4-5' }, { ...ctx, now: ahead }), ORIGIN);
     const handler = new RestoreVersionHandler(agents, new FakeProviders());
 
     const restored = await handler.execute(new RestoreVersionCommand('support-bot', '1.0.0', undefined, caller()));
@@ -81,7 +81,7 @@ describe('RestoreVersionHandler', () => {
   it("does not take another agent's version", async () => {
     const { agents, handler } = await setUp();
     await agents.insert(
-      Agent.create({ id: 'other-bot', name: 'Other', model: 'claude-haiku-4-5', version: '3.0.0' }, { projectId: 'prj_1', actor: { userId: 'usr_1', internal: false }, tier: 'free', connectedProviders: [], now: CREATED }),
+      Agent.create({ id: 'other-bot', name: 'Other', model: 'claude-haiku-4-5', version: '3.0.0' }, { projectId: 'prj_1', actor: { userId: 'usr_1', internal: false }, tier: 'free', connectedProviders: [], now: CREATED }), ORIGIN,
     );
     await expect(handler.execute(new RestoreVersionCommand('support-bot', '3.0.0', undefined, caller()))).rejects.toBeInstanceOf(AgentVersionNotFoundError);
   });
@@ -98,7 +98,7 @@ describe('RestoreVersionHandler', () => {
 
   it('is AgentNotFoundError for a soft-deleted agent, whose versions are still stored', async () => {
     const { agents, handler } = await setUp();
-    await agents.remove('prj_1', 'support-bot', 'soft', () => {});
+    await agents.remove('prj_1', 'support-bot', 'soft', () => {}, ORIGIN);
     await expect(handler.execute(new RestoreVersionCommand('support-bot', '1.0.0', undefined, caller()))).rejects.toBeInstanceOf(AgentNotFoundError);
   });
 

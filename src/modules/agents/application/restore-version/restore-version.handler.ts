@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Agent } from '../../domain/agent.js';
 import { AgentNotFoundError, AgentVersionNotFoundError } from '../../domain/agent.errors.js';
 import { AgentRepository } from '../../domain/agent.repository.js';
-import { changeContextFor } from '../change-context.js';
+import { changeContextFor, originOf } from '../change-context.js';
 import { WorkspaceProviders } from '../workspace-providers.port.js';
 import { RestoreVersionCommand } from './restore-version.command.js';
 
@@ -20,7 +20,7 @@ export class RestoreVersionHandler implements ICommandHandler<RestoreVersionComm
     const agent = await this.agents.modify(caller.projectId, agentId, (current) => {
       if (!source) throw new AgentVersionNotFoundError(agentId, version);
       current.restore(source, newVersion, { ...context, now: new Date() });
-    });
+    }, { origin: originOf(caller), cause: 'restore' });
     if (!agent) throw new AgentNotFoundError(agentId);
     return agent;
   }

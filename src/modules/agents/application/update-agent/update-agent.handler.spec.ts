@@ -5,7 +5,7 @@ import { ContendedAgents, InMemoryAgents } from '../../../../../test/support/in-
 import type { ConnectedProvider } from '../workspace-providers.port.js';
 import { UpdateAgentCommand } from './update-agent.command.js';
 import { UpdateAgentHandler } from './update-agent.handler.js';
-import { FakeProviders, caller } from '../../../../../test/support/handler-fakes.js';
+import { FakeProviders, ORIGIN, caller } from '../../../../../test/support/handler-fakes.js';
 
 const INTERNAL_SCOPES = ['agents:read', 'agents:write', 'internal'] as const;
 
@@ -15,7 +15,7 @@ async function seed(agents: InMemoryAgents, input: Partial<NewAgent> = {}, proje
     { id: 'support-bot', name: 'Support bot', model: 'claude-sonnet-4-5', metadata: { team: 'support' }, ...input },
     { projectId, actor: { userId: 'usr_1', internal: true }, tier: 'enterprise', connectedProviders: [], now: new Date('2026-11-22T10:00:00.000Z') },
   );
-  await agents.insert(agent);
+  await agents.insert(agent, ORIGIN);
   return agent;
 }
 
@@ -105,7 +105,7 @@ describe('UpdateAgentHandler', () => {
     it('is AgentNotFoundError for a soft-deleted agent', async () => {
       const { agents, handler } = setUp();
       await seed(agents);
-      await agents.remove('prj_1', 'support-bot', 'soft', () => {});
+      await agents.remove('prj_1', 'support-bot', 'soft', () => {}, ORIGIN);
       await expect(handler.execute(new UpdateAgentCommand('support-bot', { name: 'x' }, ['*'], caller()))).rejects.toBeInstanceOf(AgentNotFoundError);
     });
   });
@@ -189,7 +189,7 @@ describe('UpdateAgentHandler', () => {
       const { agents, handler } = setUp();
       const ahead = new Date(Date.now() + 3_600_000);
       await agents.insert(
-        Agent.create({ id: 'support-bot', name: 'Support bot', model: 'claude-sonnet-4-5' }, { projectId: 'prj_1', actor: { userId: 'usr_1', internal: true }, tier: 'free', connectedProviders: [], now: ahead }),
+        Agent.create({ id: 'support-bot', name: 'Support bot', model: 'claude-sonnet-4-5' }, { projectId: 'prj_1', actor: { userId: 'usr_1', internal: true }, tier: 'free', connectedProviders: [], now: ahead }), ORIGIN,
       );
 
       const agent = await handler.execute(new UpdateAgentCommand('support-bot', { name: 'Billing bot' }, undefined, caller()));
@@ -205,7 +205,7 @@ describe('UpdateAgentHandler', () => {
       const { agents, handler } = setUp();
       const ahead = new Date(Date.now() + 3_600_000);
       await agents.insert(
-        Agent.create({ id: 'old-default', name: 'Old', model: 'claude-sonnet-4-5', isDefault: true }, { projectId: 'prj_1', actor: { userId: 'usr_1', internal: true }, tier: 'free', connectedProviders: [], now: ahead }),
+        Agent.create({ id: 'old-default', name: 'Old', model: 'claude-sonnet-4-5', isDefault: true }, { projectId: 'prj_1', actor: { userId: 'usr_1', internal: true }, tier: 'free', connectedProviders: [], now: ahead }), ORIGIN,
       );
       await seed(agents);
 

@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Agent } from '../../domain/agent.js';
 import { AgentNotFoundError, PreconditionFailedError } from '../../domain/agent.errors.js';
 import { AgentRepository } from '../../domain/agent.repository.js';
-import { changeContextFor, entityTagMatches } from '../change-context.js';
+import { changeContextFor, entityTagMatches, originOf } from '../change-context.js';
 import { WorkspaceProviders } from '../workspace-providers.port.js';
 import { UpdateAgentCommand } from './update-agent.command.js';
 
@@ -23,7 +23,7 @@ export class UpdateAgentHandler implements ICommandHandler<UpdateAgentCommand> {
     const agent = await this.agents.modify(caller.projectId, agentId, (current) => {
       if (!entityTagMatches(ifMatch, current.entityTag)) throw new PreconditionFailedError(agentId);
       current.update(patch, { ...context, now: new Date() });
-    }, { mayBecomeDefault: patch.isDefault === true });
+    }, { origin: originOf(caller), cause: 'patch', mayBecomeDefault: patch.isDefault === true });
     if (!agent) throw new AgentNotFoundError(agentId);
     return agent;
   }

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { EventLog } from './event-log.js';
+import { EventSequencer } from './event-sequencer.js';
+import { EventsController } from './http/events.controller.js';
+
+/** The agent events log, read three ways: the feed, the live stream and (with NATS_URL) JetStream. */
+@Module({
+  controllers: [EventsController],
+  providers: [EventLog, EventSequencer],
+  exports: [EventLog],
+})
+export class EventsModule {}
