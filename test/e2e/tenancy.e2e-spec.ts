@@ -1,4 +1,5 @@
 import { WorkspaceAdmin } from '../../src/modules/workspaces/workspace-admin.js';
+import { readFeed, type FeedEvent } from '../support/events.js';
 import { agentBody, call, errorBody } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import type { Tenant } from '../support/tenants.js';
@@ -31,6 +32,7 @@ describe('Tenancy and scopes on every route', () => {
   const stored = async () => ({
     agents: await t.dataSource.query('SELECT * FROM agents WHERE project_id = $1 ORDER BY id', [owner.projectId]),
     versions: await t.dataSource.query('SELECT * FROM agent_versions WHERE project_id = $1 ORDER BY agent_id, number', [owner.projectId]),
+    events: await t.dataSource.query('SELECT id FROM agent_events WHERE project_id = $1 ORDER BY seq', [owner.projectId]),
   });
 
   beforeAll(async () => {
@@ -101,6 +103,19 @@ describe('Tenancy and scopes on every route', () => {
       expect(mine.body.agent).toMatchObject({ projectId: owner.projectId, name: 'Support bot', version: '1.0.0' });
     });
 
+    it("never shows the owner's events in another project's feed, whatever the filter or cursor", async () => {
+      const ownerEvents = await readFeed(t, owner);
+      expect(ownerEvents.map((event) => event.subject)).toEqual(expect.arrayContaining(['owned', 'shared-name']));
+      const ownerIds = new Set(ownerEvents.map((event) => event.id));
+      for (const [who, tenant] of others()) {
+        for (const query of ['', '?subject=owned', '?type=agent.updated', `?after=${ownerEvents[0]!.position}`, '?limit=1000']) {
+          const answer = await call(t.baseUrl, 'GET', `/v1/events${query}`, { tenant });
+          expect([who, query, answer.status]).toEqual([who, query, 200]);
+          expect(answer.body.data.filter((event: FeedEvent) => event.projectid !== tenant.projectId || ownerIds.has(event.id))).toEqual([]);
+        }
+      }
+    });
+
     it('lets the owner still see everything', async () => {
       for (const [method, suffix] of [['GET', ''], ['GET', '/versions'], ['GET', '/versions/1.0.1']]) {
         const answer = await call(t.baseUrl, method, `/v1/agents/owned${suffix}`, { tenant: owner });
@@ -122,6 +137,7 @@ describe('Tenancy and scopes on every route', () => {
     });
 
     const reads: [string, string][] = [
+      ['GET', '/v1/events'],
       ['GET', '/v1/agents'],
       ['GET', '/v1/agents/owned'],
       ['GET', '/v1/agents/owned/versions'],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventJanitor } from './event-janitor.js';
 import { EventLog } from './event-log.js';
 import { EventSequencer } from './event-sequencer.js';
 import { EventsController } from './http/events.controller.js';
@@ -6,7 +7,7 @@ import { EventsController } from './http/events.controller.js';
 /** The agent events log, read three ways: the feed, the live stream and (with NATS_URL) JetStream. */
 @Module({
   controllers: [EventsController],
-  providers: [EventLog, EventSequencer],
+  providers: [EventLog, EventSequencer, EventJanitor],
   exports: [EventLog],
 })
 export class EventsModule {}
