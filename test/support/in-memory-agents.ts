@@ -36,8 +36,8 @@ export class InMemoryAgents extends AgentRepository {
     if (!stored) return null;
     // Work on a copy, so that a refused change leaves nothing behind (as a rolled-back transaction).
     const agent = Agent.reconstitute(stored.snapshot());
+    const before = agent.snapshot();
     await change(agent);
-    const before = stored.snapshot();
     const after = agent.snapshot();
     if (after !== before) {
       if (after.isDefault && !before.isDefault) {

@@ -152,7 +152,21 @@ describe('UpdateAgentHandler', () => {
       await expect(handler.execute(new UpdateAgentCommand('support-bot', patch, undefined, who))).rejects.toBeInstanceOf(type);
       expect(await stored(agents)).toEqual(seeded.snapshot());
       expect(agents.versions).toEqual([seeded.recordedVersion]);
+      expect(agents.events.map(({ event }) => event.type)).toEqual(['agent.created']);
     });
+  });
+
+  it("records the change's event: agent.updated, cause patch, the fields that changed, the caller as its origin", async () => {
+    const { agents, handler } = setUp();
+    await seed(agents);
+    const who = caller({ keyId: 'key_9', userId: 'usr_9', workspaceId: 'ws_9' });
+    const agent = await handler.execute(new UpdateAgentCommand('support-bot', { model: 'claude-haiku-4-5', metadata: { owner: 'ops' } }, undefined, who));
+    expect(agents.events.slice(1)).toEqual([
+      {
+        event: { type: 'agent.updated', cause: 'patch', agent, changedFields: ['model', 'metadata'], time: agent.snapshot().updatedAt },
+        origin: { workspaceId: 'ws_9', userId: 'usr_9', keyId: 'key_9' },
+      },
+    ]);
   });
 
   it('stores a change without a version (metadata) with no version row', async () => {
@@ -171,6 +185,7 @@ describe('UpdateAgentHandler', () => {
     expect(agent.entityTag).toBe(seeded.entityTag);
     expect(await stored(agents)).toEqual(seeded.snapshot());
     expect(agents.versions).toHaveLength(1);
+    expect(agents.events).toHaveLength(1);
   });
 
   describe('the time of the change', () => {
@@ -223,5 +238,9 @@ describe('UpdateAgentHandler', () => {
     expect(agent.isDefault).toBe(true);
     expect((await stored(agents)).isDefault).toBe(true);
     expect(await stored(agents, 'old-default')).toMatchObject({ isDefault: false, revision: 2 });
+    expect(agents.events.slice(2).map(({ event }) => [event.agent.id, event.cause, event.changedFields])).toEqual([
+      ['old-default', 'default_moved', ['isDefault']],
+      ['support-bot', 'patch', ['isDefault']],
+    ]);
   });
 });
