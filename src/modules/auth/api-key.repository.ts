@@ -36,17 +36,18 @@ export class ApiKeyRepository {
   async findActiveByHash(keyHash: Buffer): Promise<ActiveKey | null> {
     const [row] = await FIND_BY_HASH.run(this.dataSource, [keyHash]);
     if (!row) return null;
-    return {
-      caller: {
+    // Frozen: the cache hands the same one to every request of the key.
+    return Object.freeze({
+      caller: Object.freeze({
         keyId: row.id,
         workspaceId: row.workspace_id,
         projectId: row.project_id,
         userId: row.user_id,
-        scopes: row.scopes,
+        scopes: Object.freeze(row.scopes),
         tier: row.tier,
-      },
+      }),
       expiresAt: row.expires_at,
-    };
+    });
   }
 
   async insert(key: Pick<ApiKeyOrmEntity, 'id' | 'keyHash' | 'workspaceId' | 'projectId' | 'userId' | 'scopes' | 'expiresAt'>): Promise<void> {

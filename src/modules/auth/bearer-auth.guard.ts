@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Scope } from '../../shared/domain/caller.js';
 import { hashApiKeyToken, MAX_TOKEN_LENGTH } from './api-key-token.js';
+import { ApiKeyCache } from './api-key-cache.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { InsufficientScopeError, UnauthorizedError } from './auth.errors.js';
 import { IS_PUBLIC, REQUIRED_SCOPES } from './auth.decorators.js';
@@ -19,6 +20,7 @@ export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyRepository,
+    private readonly cache: ApiKeyCache,
     private readonly usage: KeyUsageRecorder,
   ) {}
 
@@ -29,7 +31,8 @@ export class BearerAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const token = tokenOf(request);
     if (token === null) throw new UnauthorizedError('Missing or malformed API key: send Authorization: Bearer <key>');
-    const key = await this.keys.findActiveByHash(hashApiKeyToken(token));
+    const hash = hashApiKeyToken(token);
+    const key = await this.cache.lookUp(hash, () => this.keys.findActiveByHash(hash));
     if (key === null) throw new UnauthorizedError('Unknown or revoked API key');
     if (key.expiresAt !== null && key.expiresAt.getTime() <= Date.now()) throw new UnauthorizedError('Expired API key');
 
