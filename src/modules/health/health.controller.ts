@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator.js';
 import { Public } from '../auth/auth.decorators.js';
+import { EventRelayStatus } from '../events/relay/relay-status.js';
 
 const DATABASE_TIMEOUT_MS = 1_500;
 
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
+    private readonly relay: EventRelayStatus,
   ) {}
 
   @Get('live')
@@ -38,7 +40,8 @@ export class HealthController {
     summary: 'The service can serve: database reachable and every migration applied',
     description:
       `The readiness probe: 200 when the database answers within ${DATABASE_TIMEOUT_MS} ms and every migration is applied, ` +
-      'else 503 with Retry-After and a body naming the failing check. No key needed, and not rate limited.',
+      'else 503 with Retry-After and a body naming the failing check. With NATS_URL it also reports the NATS relay ' +
+      '(`eventRelay`: its state, backlog and lag), which never makes the service unready. No key needed, and not rate limited.',
     operationId: 'ready',
   })
   @ApiOkResponse({ description: 'Ready: {"status":"ok", ...}' })
@@ -49,12 +52,19 @@ export class HealthController {
       const result: HealthCheckResult = await this.health.check([
         () => this.database.pingCheck('database').withTimeout(DATABASE_TIMEOUT_MS),
         () => this.migrationsApplied(),
+        ...(this.relay.enabled ? [() => this.relayReport()] : []),
       ]);
       void reply.status(200).send(result);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       void reply.status(503).header('retry-after', '5').send(withoutDriverMessages(error.getResponse() as HealthCheckResult));
     }
+  }
+
+  // Always up: events wait for NATS in the database, and the service serves without it.
+  private relayReport() {
+    const { state, backlog, lagSeconds } = this.relay;
+    return this.indicators.check('eventRelay').up({ state, backlog, lagSeconds: Math.round(lagSeconds * 1000) / 1000 });
   }
 
   private async migrationsApplied() {
