@@ -17,6 +17,14 @@ const ROUTES: [string, string, unknown][] = [
   ['GET', '/versions/1.0.1', undefined],
   ['POST', '/versions/1.0.0/restore', undefined],
   ['POST', '/versions/1.0.0/restore', { version: '9.0.0' }],
+  ['GET', '/versions/production', undefined],
+  ['GET', '/versions/latest', undefined],
+  ['GET', '/versions/1.0.0/diff/production', undefined],
+  ['GET', '/versions/production/diff/latest', undefined],
+  ['GET', '/labels', undefined],
+  ['PUT', '/labels/production', { version: '1.0.1' }],
+  ['PUT', '/labels/staging', { version: '1.0.0' }],
+  ['DELETE', '/labels/production', undefined],
 ];
 
 describe('Tenancy and scopes on every route', () => {
@@ -33,6 +41,7 @@ describe('Tenancy and scopes on every route', () => {
     agents: await t.dataSource.query('SELECT * FROM agents WHERE project_id = $1 ORDER BY id', [owner.projectId]),
     versions: await t.dataSource.query('SELECT * FROM agent_versions WHERE project_id = $1 ORDER BY agent_id, number', [owner.projectId]),
     events: await t.dataSource.query('SELECT id FROM agent_events WHERE project_id = $1 ORDER BY seq', [owner.projectId]),
+    labels: await t.dataSource.query('SELECT * FROM agent_labels WHERE project_id = $1 ORDER BY agent_id, name', [owner.projectId]),
   });
 
   beforeAll(async () => {
@@ -47,6 +56,7 @@ describe('Tenancy and scopes on every route', () => {
       expect((await call(t.baseUrl, 'POST', '/v1/agents', { tenant: owner, body })).status).toBe(201);
     }
     expect((await call(t.baseUrl, 'PATCH', '/v1/agents/owned', { tenant: owner, body: { description: 'v1.0.1' } })).status).toBe(200);
+    expect((await call(t.baseUrl, 'PUT', '/v1/agents/owned/labels/production', { tenant: owner, body: { version: '1.0.0' } })).status).toBe(200);
   });
   afterAll(() => t.close());
 
@@ -117,7 +127,10 @@ describe('Tenancy and scopes on every route', () => {
     });
 
     it('lets the owner still see everything', async () => {
-      for (const [method, suffix] of [['GET', ''], ['GET', '/versions'], ['GET', '/versions/1.0.1']]) {
+      for (const [method, suffix] of [
+        ['GET', ''], ['GET', '/versions'], ['GET', '/versions/1.0.1'], ['GET', '/versions/production'], ['GET', '/versions/latest'],
+        ['GET', '/versions/production/diff/latest'], ['GET', '/labels'],
+      ]) {
         const answer = await call(t.baseUrl, method, `/v1/agents/owned${suffix}`, { tenant: owner });
         expect([suffix, answer.status]).toEqual([suffix, 200]);
       }
@@ -142,6 +155,9 @@ describe('Tenancy and scopes on every route', () => {
       ['GET', '/v1/agents/owned'],
       ['GET', '/v1/agents/owned/versions'],
       ['GET', '/v1/agents/owned/versions/1.0.0'],
+      ['GET', '/v1/agents/owned/versions/production'],
+      ['GET', '/v1/agents/owned/versions/1.0.0/diff/latest'],
+      ['GET', '/v1/agents/owned/labels'],
       ['GET', '/v1/agents/nowhere'],
     ];
     const writes: [string, string, unknown][] = [
@@ -150,6 +166,8 @@ describe('Tenancy and scopes on every route', () => {
       ['DELETE', '/v1/agents/owned', undefined],
       ['DELETE', '/v1/agents/owned?hard=true', undefined],
       ['POST', '/v1/agents/owned/versions/1.0.0/restore', undefined],
+      ['PUT', '/v1/agents/owned/labels/production', { version: '1.0.1' }],
+      ['DELETE', '/v1/agents/owned/labels/production', undefined],
       ['PATCH', '/v1/agents/nowhere', { name: 'x' }],
     ];
 

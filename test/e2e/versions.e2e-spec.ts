@@ -34,9 +34,12 @@ describe('Agent versions', () => {
     reasoningEffort: agent.reasoningEffort, enabledSkills: agent.enabledSkills, deepResearchModel: agent.deepResearchModel, config: agent.config,
   });
 
+  let author: { userId: string; keyId: string };
+
   beforeAll(async () => {
     t = await startTestApp();
     tenant = await t.tenants.create({ tier: 'pro' });
+    author = { userId: tenant.userId, keyId: tenant.keyId };
   });
   afterAll(() => t.close());
 
@@ -48,7 +51,7 @@ describe('Agent versions', () => {
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual({
         object: 'list',
-        data: [{ agentId: agent.id, version: '1.0.0', createdAt: agent.createdAt, configuration: configurationOf(agent) }],
+        data: [{ agentId: agent.id, version: '1.0.0', createdAt: agent.createdAt, createdBy: author, configuration: configurationOf(agent) }],
         has_more: false,
         next_cursor: null,
         total_count: 1,
@@ -196,9 +199,9 @@ describe('Agent versions', () => {
 
       const first = await version(agent.id, '1.0.0');
       expect(first.status).toBe(200);
-      expect(first.body).toEqual({ version: { agentId: agent.id, version: '1.0.0', createdAt: agent.createdAt, configuration: configurationOf(agent) } });
+      expect(first.body).toEqual({ version: { agentId: agent.id, version: '1.0.0', createdAt: agent.createdAt, createdBy: author, configuration: configurationOf(agent) } });
       const second = await version(agent.id, '1.0.1');
-      expect(second.body).toEqual({ version: { agentId: agent.id, version: '1.0.1', createdAt: changed.updatedAt, configuration: configurationOf(changed) } });
+      expect(second.body).toEqual({ version: { agentId: agent.id, version: '1.0.1', createdAt: changed.updatedAt, createdBy: author, configuration: configurationOf(changed) } });
     });
 
     it('finds a version with pre-release and build parts', async () => {
@@ -208,11 +211,47 @@ describe('Agent versions', () => {
       expect(answer.body.version.version).toBe('1.0.0-rc.1+build.5');
     });
 
-    it.each(['9.9.9', '1.0', 'latest', 'v1.0.0', '1.0.0-'])('answers 404 to the version %s', async (v) => {
+    it.each(['9.9.9', '1.0.1', '1.0.0-rc.1'])('answers 404 to the version %s', async (v) => {
       const agent = await create();
       const answer = await version(agent.id, v);
       expect(answer.status).toBe(404);
       expect(answer.body).toMatchObject({ detail: `Agent ${agent.id} has no version ${v}`, code: 'version_not_found' });
+    });
+
+    it.each(['1.0', 'v1.0.0', '1.0.0-'])('answers 422 on ["path","version"] to %s, neither a version nor a label', async (v) => {
+      const agent = await create();
+      const answer = await version(agent.id, v);
+      expect(answer.status).toBe(422);
+      expect(answer.body).toMatchObject({ detail: [{ loc: ['path', 'version'], msg: expect.any(String), type: 'version_or_label' }] });
+    });
+  });
+
+  describe('who made each version (createdBy)', () => {
+    it('records the key of the create, the PATCH and the restore that made each version', async () => {
+      const colleague = await t.tenants.create({ workspaceId: tenant.workspaceId, projectId: tenant.projectId });
+      const agent = await create();
+      await patch(agent.id, { description: 'by a colleague' }, colleague);
+      expect((await restore(agent.id, '1.0.0', { as: colleague })).status).toBe(201);
+      const listed = await versions(agent.id, '?order=asc');
+      expect(listed.body.data.map((v: { version: string; createdBy: unknown }) => [v.version, v.createdBy])).toEqual([
+        ['1.0.0', author],
+        ['1.0.1', { userId: colleague.userId, keyId: colleague.keyId }],
+        ['1.0.2', { userId: colleague.userId, keyId: colleague.keyId }],
+      ]);
+      expect((await version(agent.id, '1.0.1')).body.version.createdBy).toEqual({ userId: colleague.userId, keyId: colleague.keyId });
+      const { rows } = { rows: await t.dataSource.query('SELECT created_by FROM agent_versions WHERE project_id = $1 AND agent_id = $2 ORDER BY number', [tenant.projectId, agent.id]) };
+      expect(rows[0].created_by).toEqual(author);
+    });
+
+    it('reads createdBy null back from a version stored before authors were (created_by NULL)', async () => {
+      const agent = await create();
+      await patch(agent.id, { description: 'later' });
+      await t.dataSource.query(`UPDATE agent_versions SET created_by = NULL WHERE project_id = $1 AND agent_id = $2 AND version = '1.0.0'`, [tenant.projectId, agent.id]);
+      expect((await version(agent.id, '1.0.0')).body.version).toMatchObject({ version: '1.0.0', createdBy: null });
+      expect((await versions(agent.id)).body.data.map((v: { createdBy: unknown }) => v.createdBy)).toEqual([author, null]);
+      // Still restorable, and the restore records its own author.
+      expect((await restore(agent.id, '1.0.0')).status).toBe(201);
+      expect((await version(agent.id, 'latest')).body.version).toMatchObject({ version: '1.0.2', createdBy: author });
     });
 
     it('answers 404 agent_not_found for an unknown agent', async () => {

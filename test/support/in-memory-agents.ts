@@ -1,20 +1,25 @@
 import { Agent } from '../../src/modules/agents/domain/agent.js';
-import { AgentIdConflictError } from '../../src/modules/agents/domain/agent.errors.js';
-import { AgentRepository, type ModifyOptions } from '../../src/modules/agents/domain/agent.repository.js';
-import { createdEvent, deletedEvent, updatedEvent, type AgentEvent, type ChangeOrigin } from '../../src/modules/agents/domain/agent-event.js';
-import type { AgentVersion } from '../../src/modules/agents/domain/agent-version.js';
+import { AgentIdConflictError, AgentVersionNotFoundError, LabelNotFoundError } from '../../src/modules/agents/domain/agent.errors.js';
+import { AgentRepository, type LabelMove, type ModifyOptions } from '../../src/modules/agents/domain/agent.repository.js';
+import { createdEvent, deletedEvent, labelEvent, updatedEvent, type AgentEvent, type ChangeOrigin } from '../../src/modules/agents/domain/agent-event.js';
+import type { AgentLabel } from '../../src/modules/agents/domain/agent-label.js';
+import { authorOf, type AgentVersion } from '../../src/modules/agents/domain/agent-version.js';
 
 /**
  * The AgentRepository port in memory, for handler tests: same contract, no database. As the
  * PostgreSQL adapter does: reads hand out a fresh aggregate (never the stored one), a refused change
  * leaves nothing behind, the default flag moves to a new default in the same write, a soft delete
- * hides the agent for good (its id stays taken, its versions stay stored), a hard delete removes the
- * agent with its versions. Every stored change records its events (one per changed agent) in `events`.
+ * hides the agent for good (its id stays taken, its versions and labels stay stored), a hard delete
+ * removes the agent with its versions and labels, a version records the origin's user and key as its
+ * author, a label names a version the agent has and moving it leaves the agent as it was. Every stored
+ * change records its events (one per changed agent) in `events`.
  */
 export class InMemoryAgents extends AgentRepository {
   readonly agents = new Map<string, Agent>();
   readonly deleted = new Set<string>();
   readonly versions: AgentVersion[] = [];
+  /** By agent key, then label name. */
+  readonly labels = new Map<string, Map<string, AgentLabel>>();
   readonly events: { readonly event: AgentEvent; readonly origin: ChangeOrigin }[] = [];
 
   async insert(agent: Agent, origin: ChangeOrigin): Promise<void> {
@@ -22,7 +27,7 @@ export class InMemoryAgents extends AgentRepository {
     if (this.agents.has(key) || this.deleted.has(key)) throw new AgentIdConflictError(agent.id);
     if (agent.isDefault) this.clearDefault(agent.projectId, agent.id, agent.snapshot().updatedAt, origin);
     this.agents.set(key, agent);
-    this.versions.push(agent.recordedVersion!);
+    this.versions.push({ ...agent.recordedVersion!, createdBy: authorOf(origin) });
     this.events.push({ event: createdEvent(agent), origin });
   }
 
@@ -46,7 +51,7 @@ export class InMemoryAgents extends AgentRepository {
         this.clearDefault(projectId, id, after.updatedAt, options.origin);
       }
       this.agents.set(keyOf(projectId, id), agent);
-      if (agent.recordedVersion) this.versions.push(agent.recordedVersion);
+      if (agent.recordedVersion) this.versions.push({ ...agent.recordedVersion, createdBy: authorOf(options.origin) });
       this.events.push({ event: updatedEvent(before, agent, options.cause), origin: options.origin });
     }
     return agent;
@@ -62,15 +67,53 @@ export class InMemoryAgents extends AgentRepository {
     if (mode === 'soft') {
       this.deleted.add(key);
     } else {
-      // The versions go with the agent (ON DELETE CASCADE).
+      // The versions and labels go with the agent (ON DELETE CASCADE).
       const kept = this.versions.filter((version) => version.projectId !== projectId || version.agentId !== id);
       this.versions.splice(0, this.versions.length, ...kept);
+      this.labels.delete(key);
     }
     return true;
   }
 
   async findVersion(projectId: string, agentId: string, version: string): Promise<AgentVersion | null> {
     return this.versions.find((v) => v.projectId === projectId && v.agentId === agentId && v.version === version) ?? null;
+  }
+
+  async setLabel(projectId: string, agentId: string, name: string, version: string, check: (agent: Agent) => void, origin: ChangeOrigin): Promise<LabelMove | null> {
+    const stored = this.agents.get(keyOf(projectId, agentId));
+    if (!stored) return null;
+    const agent = Agent.reconstitute(stored.snapshot());
+    check(agent);
+    const labels = this.labelsOf(projectId, agentId);
+    const current = labels.get(name);
+    if (current && current.version === version) return { agent, label: current, moved: false };
+    if (!(await this.findVersion(projectId, agentId, version))) throw new AgentVersionNotFoundError(agentId, version);
+    const now = new Date();
+    const label = { name, version, updatedAt: current && current.updatedAt > now ? current.updatedAt : now };
+    labels.set(name, label);
+    this.events.push({ event: labelEvent(agent, { name, version }, label.updatedAt), origin });
+    return { agent, label, moved: true };
+  }
+
+  async removeLabel(projectId: string, agentId: string, name: string, check: (agent: Agent) => void, origin: ChangeOrigin): Promise<Agent | null> {
+    const stored = this.agents.get(keyOf(projectId, agentId));
+    if (!stored) return null;
+    const agent = Agent.reconstitute(stored.snapshot());
+    check(agent);
+    if (!this.labelsOf(projectId, agentId).delete(name)) throw new LabelNotFoundError(agentId, name);
+    this.events.push({ event: labelEvent(agent, { name, version: null }, new Date()), origin });
+    return agent;
+  }
+
+  async findLabel(projectId: string, agentId: string, name: string): Promise<AgentLabel | null> {
+    return this.labels.get(keyOf(projectId, agentId))?.get(name) ?? null;
+  }
+
+  private labelsOf(projectId: string, agentId: string): Map<string, AgentLabel> {
+    const key = keyOf(projectId, agentId);
+    let labels = this.labels.get(key);
+    if (!labels) this.labels.set(key, (labels = new Map()));
+    return labels;
   }
 
   /** The project's other default agent loses the flag (a change of it: its revision moves, its time never goes back). */

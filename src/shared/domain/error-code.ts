@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'not_found'
   | 'agent_not_found'
   | 'version_not_found'
+  | 'label_not_found'
   | 'precondition_failed'
   | 'cursor_expired'
   | 'agent_id_conflict'

@@ -14,6 +14,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   not_found: HttpStatus.NOT_FOUND,
   agent_not_found: HttpStatus.NOT_FOUND,
   version_not_found: HttpStatus.NOT_FOUND,
+  label_not_found: HttpStatus.NOT_FOUND,
   precondition_failed: HttpStatus.PRECONDITION_FAILED,
   cursor_expired: HttpStatus.GONE,
   method_not_allowed: HttpStatus.METHOD_NOT_ALLOWED,

@@ -1,4 +1,5 @@
 import type { Agent } from '../domain/agent.js';
+import type { AgentLabel } from '../domain/agent-label.js';
 import type { AgentVersion } from '../domain/agent-version.js';
 
 export interface AgentFilter {
@@ -37,4 +38,7 @@ export abstract class AgentQueries {
 
   /** Null when the project has no live agent `agentId`. */
   abstract listVersions(projectId: string, agentId: string, page: PageRequest<number>): Promise<Page<AgentVersion, number> | null>;
+
+  /** The labels set on the agent, by name; null when the project has no live agent `agentId`. */
+  abstract listLabels(projectId: string, agentId: string): Promise<AgentLabel[] | null>;
 }

@@ -1,5 +1,6 @@
 import { isInternal, type Caller } from '../../../shared/domain/caller.js';
-import type { ChangeContext } from '../domain/agent.js';
+import type { Agent, ChangeContext } from '../domain/agent.js';
+import { PreconditionFailedError } from '../domain/agent.errors.js';
 import type { ChangeOrigin } from '../domain/agent-event.js';
 import { isExternalModelId } from '../domain/model-ref.js';
 import type { WorkspaceProviders } from './workspace-providers.port.js';
@@ -23,6 +24,11 @@ export type EntityTagCondition = readonly string[] | undefined;
 
 export function entityTagMatches(condition: EntityTagCondition, entityTag: string): boolean {
   return condition === undefined || condition.includes('*') || condition.includes(entityTag);
+}
+
+/** PreconditionFailedError unless the agent is in a state `condition` names. */
+export function assertEntityTagMatches(condition: EntityTagCondition, agent: Agent): void {
+  if (!entityTagMatches(condition, agent.entityTag)) throw new PreconditionFailedError(agent.id);
 }
 
 /** Where the caller's changes come from, as their events record it. */

@@ -1,5 +1,6 @@
 import { canonicalJson } from '../../../shared/domain/canonical-json.js';
 import type { Agent, AgentProps } from './agent.js';
+import type { LabelState } from './agent-label.js';
 
 export const AGENT_EVENT_TYPES = ['agent.created', 'agent.updated', 'agent.deleted'] as const;
 export type AgentEventType = (typeof AGENT_EVENT_TYPES)[number];
@@ -25,6 +26,8 @@ export interface AgentEvent {
   readonly time: Date;
   /** agent.deleted only. */
   readonly hard?: boolean;
+  /** A label's move or deletion (cause label) only. */
+  readonly label?: LabelState;
 }
 
 /**
@@ -51,4 +54,9 @@ export function updatedEvent(before: AgentProps, agent: Agent, cause: EventCause
 
 export function deletedEvent(agent: Agent, hard: boolean, time: Date): AgentEvent {
   return { type: 'agent.deleted', cause: 'delete', agent, changedFields: [], time, hard };
+}
+
+/** A label moved or deleted: the agent itself did not change (no changed field, its ETag stays). */
+export function labelEvent(agent: Agent, label: LabelState, time: Date): AgentEvent {
+  return { type: 'agent.updated', cause: 'label', agent, changedFields: [], time, label };
 }

@@ -4,7 +4,7 @@ import { TIERS, tierReaches, type Tier } from '../../../shared/domain/tier.js';
 import { Agent, type AgentPatch, type AgentProps, type ChangeContext } from './agent.js';
 import { InternalOnlyError, ModelLockedError, ProviderNotConnectedError } from './agent.errors.js';
 import { LIMITS } from './agent-rules.js';
-import { configurationOf, type AgentConfiguration, type AgentVersion } from './agent-version.js';
+import { configurationOf, type AgentConfiguration, type RecordedVersion } from './agent-version.js';
 import { MODEL_CATALOG } from './model-catalog.js';
 import { REASONING_EFFORTS } from './reasoning-effort.js';
 import { compareSemver } from './semver.js';
@@ -81,7 +81,7 @@ function violations(patch: AgentPatch, stored: Partial<AgentProps> = {}, ctx: Pa
   return (error as ValidationFailedError).violations.map((violation) => `${violation.path.join('.')}:${violation.code}`);
 }
 
-function versionOf(agent: Agent, configuration: AgentConfiguration = agent.configuration()): AgentVersion {
+function versionOf(agent: Agent, configuration: AgentConfiguration = agent.configuration()): RecordedVersion {
   return { projectId: agent.projectId, agentId: agent.id, version: agent.version, configuration, createdAt: NOW };
 }
 
@@ -726,7 +726,7 @@ describe('Agent#restore', () => {
     deepResearchModel: 'gemini-3-flash-preview',
     config: { temperature: 0.9 },
   };
-  const source = (configuration: Partial<AgentConfiguration> = {}, version = '1.0.0'): AgentVersion => ({
+  const source = (configuration: Partial<AgentConfiguration> = {}, version = '1.0.0'): RecordedVersion => ({
     projectId: 'prj_1',
     agentId: 'support-bot',
     version,
@@ -735,7 +735,7 @@ describe('Agent#restore', () => {
   });
   const current = { version: '1.0.3', revision: 7, isDefault: true, isActive: false } as const;
 
-  function restoreRefusal(from: AgentVersion, version: string | undefined, stored: Partial<AgentProps> = current, ctx: Partial<ChangeContext> = {}): DomainError {
+  function restoreRefusal(from: RecordedVersion, version: string | undefined, stored: Partial<AgentProps> = current, ctx: Partial<ChangeContext> = {}): DomainError {
     const agent = agentWith(stored);
     const before = agent.snapshot();
     try {
@@ -825,7 +825,7 @@ describe('Agent#restore', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() === s && s.length > 0), { minLength: 1, maxLength: 8 }), fc.nat(), (names, pick) => {
         const agent = agentWith();
-        const history: AgentVersion[] = [versionOf(agent)];
+        const history: RecordedVersion[] = [versionOf(agent)];
         for (const name of names) {
           agent.update({ name }, context());
           if (agent.recordedVersion) history.push(agent.recordedVersion);

@@ -4,13 +4,30 @@ import { VERSIONED_FIELDS, withDefaults, type ParsedAgent, type VersionedField }
 /** What a version records: the fields whose change makes a new version (VERSIONED_FIELDS), as the rules parse them. */
 export type AgentConfiguration = { readonly [K in VersionedField]: ParsedAgent[K] };
 
-/** An immutable version of an agent's configuration. */
-export interface AgentVersion {
+/** Who made a version: the user and the API key of the change that recorded it. */
+export interface VersionAuthor {
+  readonly userId: string;
+  readonly keyId: string;
+}
+
+/** A version as the aggregate records it; who made it is the change's origin, which the repository stores with it. */
+export interface RecordedVersion {
   readonly projectId: string;
   readonly agentId: string;
   readonly version: string;
   readonly configuration: AgentConfiguration;
   readonly createdAt: Date;
+}
+
+/** An immutable version of an agent's configuration, as stored. */
+export interface AgentVersion extends RecordedVersion {
+  /** Null for the versions stored before their authors were. */
+  readonly createdBy: VersionAuthor | null;
+}
+
+/** The author a change's origin (or any holder of a user and a key) stores with the version it records. */
+export function authorOf(origin: VersionAuthor): VersionAuthor {
+  return { userId: origin.userId, keyId: origin.keyId };
 }
 
 /** The versioned fields of `source`, and nothing else. */

@@ -54,3 +54,11 @@ export class PreconditionFailedError extends DomainError {
     super(`Agent ${agentId} has changed since that ETag: fetch it again`);
   }
 }
+
+export class LabelNotFoundError extends DomainError {
+  readonly code = 'label_not_found';
+
+  constructor(agentId: string, name: string) {
+    super(`Agent ${agentId} has no label ${name}`);
+  }
+}

@@ -1,5 +1,6 @@
 import type { Agent } from './agent.js';
 import type { ChangeOrigin, EventCause } from './agent-event.js';
+import type { AgentLabel } from './agent-label.js';
 import type { AgentVersion } from './agent-version.js';
 
 export interface ModifyOptions {
@@ -8,6 +9,13 @@ export interface ModifyOptions {
   readonly cause: Extract<EventCause, 'patch' | 'restore'>;
   /** The change may make the agent the default (a PATCH with isDefault: true). */
   readonly mayBecomeDefault?: boolean;
+}
+
+/** What setting a label did: the label as it now is, and whether it moved (one already on that version did not). */
+export interface LabelMove {
+  readonly agent: Agent;
+  readonly label: AgentLabel;
+  readonly moved: boolean;
 }
 
 /**
@@ -36,4 +44,18 @@ export abstract class AgentRepository {
   abstract remove(projectId: string, id: string, mode: 'soft' | 'hard', check: (agent: Agent) => void, origin: ChangeOrigin): Promise<boolean>;
 
   abstract findVersion(projectId: string, agentId: string, version: string): Promise<AgentVersion | null>;
+
+  /**
+   * Points the label `name` of the agent at `version` (creating it or moving it), under the agent's
+   * row lock as any change of the agent, once `check` lets it: concurrent moves queue, the last one
+   * wins. The agent itself does not change. A move stores its label event; a label already on
+   * `version` stays as it was. Null when there is no such agent; AgentVersionNotFoundError when it
+   * has no such version.
+   */
+  abstract setLabel(projectId: string, agentId: string, name: string, version: string, check: (agent: Agent) => void, origin: ChangeOrigin): Promise<LabelMove | null>;
+
+  /** Deletes the label under the agent's row lock once `check` lets it, with its event. Null when there is no such agent; LabelNotFoundError when it has no such label. */
+  abstract removeLabel(projectId: string, agentId: string, name: string, check: (agent: Agent) => void, origin: ChangeOrigin): Promise<Agent | null>;
+
+  abstract findLabel(projectId: string, agentId: string, name: string): Promise<AgentLabel | null>;
 }

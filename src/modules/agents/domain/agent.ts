@@ -7,7 +7,7 @@ import { applyMergePatch } from './json-merge-patch.js';
 import type { JsonObject } from './json-object.js';
 import { requiredTierOf, type ModelRef } from './model-ref.js';
 import { compareSemver, isSemver, nextPatch } from './semver.js';
-import { configurationOf, sameConfiguration, type AgentConfiguration, type AgentVersion } from './agent-version.js';
+import { configurationOf, sameConfiguration, type AgentConfiguration, type RecordedVersion } from './agent-version.js';
 
 export const INITIAL_VERSION = '1.0.0';
 
@@ -72,7 +72,7 @@ export interface CreationContext extends ChangeContext {
 
 export class Agent {
   /** The version this change recorded, for the repository to store with it. */
-  private recorded: AgentVersion | null = null;
+  private recorded: RecordedVersion | null = null;
 
   private props: AgentProps;
 
@@ -138,7 +138,7 @@ export class Agent {
   }
 
   /** The version the last create, update or restore recorded; null when it recorded none. */
-  get recordedVersion(): AgentVersion | null {
+  get recordedVersion(): RecordedVersion | null {
     return this.recorded;
   }
 
@@ -190,7 +190,7 @@ export class Agent {
   }
 
   /** Makes a new version with the configuration of an earlier one, named `version` or the next patch. */
-  restore(from: AgentVersion, version: string | undefined, context: ChangeContext): void {
+  restore(from: RecordedVersion, version: string | undefined, context: ChangeContext): void {
     const parsed = parseAgent({ ...from.configuration, version });
     const violations: Violation[] = parsed.ok ? [] : [...parsed.violations];
     if (version !== undefined && isSemver(version)) violations.push(...Agent.versionViolations(version, this.props.version));

@@ -33,6 +33,7 @@ export function eventValues(event: AgentEvent, origin: ChangeOrigin): unknown[] 
     cause: event.cause,
     actor: { userId: origin.userId, keyId: origin.keyId },
     ...(event.hard !== undefined ? { hard: event.hard } : {}),
+    ...(event.label !== undefined ? { label: { name: event.label.name, version: event.label.version } } : {}),
   };
   return [agent.projectId, newEventId(), event.type, agent.id, origin.workspaceId, event.time, JSON.stringify(data)];
 }

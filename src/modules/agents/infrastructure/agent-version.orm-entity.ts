@@ -1,5 +1,5 @@
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import type { AgentConfiguration } from '../domain/agent-version.js';
+import type { AgentConfiguration, VersionAuthor } from '../domain/agent-version.js';
 import { AgentOrmEntity } from './agent.orm-entity.js';
 
 /** One immutable version of an agent's configuration; `number` orders them (1, 2, 3…). */
@@ -24,4 +24,8 @@ export class AgentVersionOrmEntity {
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;
+
+  /** Null for the versions written before authors were recorded. */
+  @Column('jsonb', { name: 'created_by', nullable: true })
+  createdBy: VersionAuthor | null;
 }

@@ -1,6 +1,7 @@
 import { getMetadataArgsStorage } from 'typeorm';
 import { Agent, type AgentProps } from '../domain/agent.js';
-import { storedConfiguration, type AgentVersion } from '../domain/agent-version.js';
+import type { AgentLabel } from '../domain/agent-label.js';
+import { storedConfiguration, type AgentVersion, type VersionAuthor } from '../domain/agent-version.js';
 import { AgentOrmEntity } from './agent.orm-entity.js';
 
 /** Exactly the same keys (a type-level check: it compiles only when `A` and `B` name the same ones). */
@@ -73,6 +74,7 @@ export interface AgentVersionRow {
   /** As stored: a version written before a field existed lacks it. */
   configuration: Readonly<Record<string, unknown>>;
   created_at: Date;
+  created_by: VersionAuthor | null;
 }
 
 export function toVersion(row: AgentVersionRow): AgentVersion {
@@ -82,5 +84,16 @@ export function toVersion(row: AgentVersionRow): AgentVersion {
     version: row.version,
     configuration: storedConfiguration(row.configuration),
     createdAt: row.created_at,
+    createdBy: row.created_by === null ? null : { userId: row.created_by.userId, keyId: row.created_by.keyId },
   };
+}
+
+export interface AgentLabelRow {
+  name: string;
+  version: string;
+  updated_at: Date;
+}
+
+export function toLabel(row: AgentLabelRow): AgentLabel {
+  return { name: row.name, version: row.version, updatedAt: row.updated_at };
 }

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AgentQueries, type AgentCursor, type AgentFilter, type Page, type PageRequest } from '../application/agent-queries.port.js';
 import type { Agent } from '../domain/agent.js';
+import type { AgentLabel } from '../domain/agent-label.js';
 import type { AgentVersion } from '../domain/agent-version.js';
-import { toDomain, toVersion, type AgentRow, type AgentVersionRow } from './agent.mapper.js';
+import { toDomain, toLabel, toVersion, type AgentLabelRow, type AgentRow, type AgentVersionRow } from './agent.mapper.js';
 
 /** A WHERE clause and its parameters, numbered as they are added. */
 class Conditions {
@@ -96,6 +97,19 @@ export class TypeOrmAgentQueries extends AgentQueries {
       next: found.length > page.limit ? shown.at(-1)!.number : null,
       totalCount: rows[0].total_count,
     };
+  }
+
+  async listLabels(projectId: string, agentId: string): Promise<AgentLabel[] | null> {
+    // Whether the agent is live and its labels: one statement, one snapshot.
+    const rows: ({ agent_live: boolean } & Partial<AgentLabelRow>)[] = await this.dataSource.query(
+      `SELECT live.agent_live, label.name, label.version, label.updated_at
+         FROM (SELECT EXISTS (SELECT 1 FROM agents WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL) AS agent_live) AS live
+         LEFT JOIN agent_labels AS label ON live.agent_live AND label.project_id = $1 AND label.agent_id = $2
+        ORDER BY label.name COLLATE "C"`,
+      [projectId, agentId],
+    );
+    if (!rows[0].agent_live) return null;
+    return rows.filter((row): row is { agent_live: boolean } & AgentLabelRow => row.name != null).map(toLabel);
   }
 }
 

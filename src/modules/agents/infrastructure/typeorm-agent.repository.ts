@@ -4,27 +4,31 @@ import { uniqueViolationOf } from '../../../shared/database/pg-errors.js';
 import { PreparedStatement } from '../../../shared/database/prepared-statement.js';
 import { currentManager, inTransaction, joinOrBeginTransaction } from '../../../shared/database/transaction-context.js';
 import type { Agent } from '../domain/agent.js';
-import type { AgentVersion } from '../domain/agent-version.js';
-import { AgentIdConflictError } from '../domain/agent.errors.js';
-import { createdEvent, deletedEvent, updatedEvent, type AgentEvent, type ChangeOrigin } from '../domain/agent-event.js';
-import { AgentRepository, type ModifyOptions } from '../domain/agent.repository.js';
+import type { AgentLabel } from '../domain/agent-label.js';
+import { authorOf, type AgentVersion } from '../domain/agent-version.js';
+import { AgentIdConflictError, AgentVersionNotFoundError, LabelNotFoundError } from '../domain/agent.errors.js';
+import { createdEvent, deletedEvent, labelEvent, updatedEvent, type AgentEvent, type ChangeOrigin } from '../domain/agent-event.js';
+import { AgentRepository, type LabelMove, type ModifyOptions } from '../domain/agent.repository.js';
 import { EVENT_COLUMNS, eventPlaceholders, eventValues, INSERT_EVENT } from './agent-event-outbox.js';
-import { AGENT_COLUMNS, parameterOf, toDomain, toPersistence, toVersion, type AgentRow, type AgentVersionRow } from './agent.mapper.js';
+import {
+  AGENT_COLUMNS, parameterOf, toDomain, toLabel, toPersistence, toVersion, type AgentLabelRow, type AgentRow, type AgentVersionRow,
+} from './agent.mapper.js';
 
 // Every statement's text is derived once, here, from the entity's columns (AGENT_COLUMNS): the
-// parameters are toPersistence's values in that order, then (inserts) the first version's configuration.
+// parameters are toPersistence's values in that order, then (inserts) the first version's configuration and author.
 const COLUMNS = AGENT_COLUMNS.map((column) => column.name).join(', ');
 const PARAMETERS = AGENT_COLUMNS.map((column, index) => `$${index + 1}::${column.sqlType}`).join(', ');
 const FIRST_VERSION_PARAMETER = `$${AGENT_COLUMNS.length + 1}::jsonb`;
+const FIRST_VERSION_AUTHOR = `$${AGENT_COLUMNS.length + 2}::jsonb`;
 const PROJECT = parameterOf('projectId');
 // The agent, its first version (1, the agent's version) and its created event in one statement: one
 // round trip. (A default agent's insert first clears the old default, under LOCK_DEFAULT_MOVES.)
 const INSERT = new PreparedStatement(
   'agent_insert',
   `WITH agent AS (INSERT INTO agents (${COLUMNS}) VALUES (${PARAMETERS}) RETURNING project_id, id, version, created_at),
-   event AS (INSERT INTO agent_events (${EVENT_COLUMNS}) SELECT ${eventPlaceholders(AGENT_COLUMNS.length + 2)} FROM agent)
-   INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at)
-   SELECT project_id, id, 1, version, ${FIRST_VERSION_PARAMETER}, created_at FROM agent`,
+   event AS (INSERT INTO agent_events (${EVENT_COLUMNS}) SELECT ${eventPlaceholders(AGENT_COLUMNS.length + 3)} FROM agent)
+   INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at, created_by)
+   SELECT project_id, id, 1, version, ${FIRST_VERSION_PARAMETER}, created_at, ${FIRST_VERSION_AUTHOR} FROM agent`,
 );
 // Moving the default flag to an agent is serialised per project: every move takes this lock, held
 // until its transaction ends, before it locks or clears any agent row. A lock in the same
@@ -52,13 +56,23 @@ const CLEAR_OTHER_DEFAULT = `
    WHERE project_id = $1 AND is_default AND id <> $2
   RETURNING *`;
 const INSERT_VERSION = `
-  INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at)
-  SELECT $1, $2, coalesce(max(number), 0) + 1, $3, $4::jsonb, $5 FROM agent_versions WHERE project_id = $1 AND agent_id = $2`;
+  INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at, created_by)
+  SELECT $1, $2, coalesce(max(number), 0) + 1, $3, $4::jsonb, $5, $6::jsonb FROM agent_versions WHERE project_id = $1 AND agent_id = $2`;
 const SOFT_DELETE = `
   UPDATE agents SET deleted_at = $3, is_default = false, updated_at = GREATEST($3::timestamptz, updated_at), revision = revision + 1
    WHERE project_id = $1 AND id = $2`;
 const HARD_DELETE = 'DELETE FROM agents WHERE project_id = $1 AND id = $2';
 const FIND_VERSION = 'SELECT * FROM agent_versions WHERE project_id = $1 AND agent_id = $2 AND version = $3';
+const VERSION_EXISTS = 'SELECT 1 AS found FROM agent_versions WHERE project_id = $1 AND agent_id = $2 AND version = $3';
+const FIND_LABEL = 'SELECT name, version, updated_at FROM agent_labels WHERE project_id = $1 AND agent_id = $2 AND name = $3';
+// Under the agent's row lock, so moves of one label never race; ON CONFLICT all the same, as the
+// primary key is what keeps a label unique. Its time never goes back (another instance's clock).
+const UPSERT_LABEL = `
+  INSERT INTO agent_labels (project_id, agent_id, name, version, updated_at) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (project_id, agent_id, name)
+  DO UPDATE SET version = excluded.version, updated_at = GREATEST(excluded.updated_at, agent_labels.updated_at)
+  RETURNING name, version, updated_at`;
+const DELETE_LABEL = 'DELETE FROM agent_labels WHERE project_id = $1 AND agent_id = $2 AND name = $3 RETURNING name';
 
 const PRIMARY_KEY = 'agents_pkey';
 
@@ -69,7 +83,12 @@ export class TypeOrmAgentRepository extends AgentRepository {
   }
 
   async insert(agent: Agent, origin: ChangeOrigin): Promise<void> {
-    const values = [...toPersistence(agent), JSON.stringify(agent.recordedVersion!.configuration), ...eventValues(createdEvent(agent), origin)];
+    const values = [
+      ...toPersistence(agent),
+      JSON.stringify(agent.recordedVersion!.configuration),
+      JSON.stringify(authorOf(origin)),
+      ...eventValues(createdEvent(agent), origin),
+    ];
     try {
       if (!agent.isDefault) {
         await INSERT.run(this.dataSource, values);
@@ -118,7 +137,8 @@ export class TypeOrmAgentRepository extends AgentRepository {
       await manager.query(UPDATE, toPersistence(agent));
       const version = agent.recordedVersion;
       if (version) {
-        await manager.query(INSERT_VERSION, [projectId, id, version.version, JSON.stringify(version.configuration), version.createdAt]);
+        const author = JSON.stringify(authorOf(options.origin));
+        await manager.query(INSERT_VERSION, [projectId, id, version.version, JSON.stringify(version.configuration), version.createdAt, author]);
       }
       await this.record(manager, updatedEvent(before, agent, options.cause), options.origin);
       return agent;
@@ -141,6 +161,41 @@ export class TypeOrmAgentRepository extends AgentRepository {
   async findVersion(projectId: string, agentId: string, version: string): Promise<AgentVersion | null> {
     const [row]: AgentVersionRow[] = await currentManager(this.dataSource).query(FIND_VERSION, [projectId, agentId, version]);
     return row ? toVersion(row) : null;
+  }
+
+  /** Under the agent's row lock, as PATCH, restore and delete: a label event is ordered among the agent's other changes. */
+  setLabel(projectId: string, agentId: string, name: string, version: string, check: (agent: Agent) => void, origin: ChangeOrigin): Promise<LabelMove | null> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const agent = await this.lock(manager, projectId, agentId);
+      if (!agent) return null;
+      check(agent);
+      const [current]: AgentLabelRow[] = await manager.query(FIND_LABEL, [projectId, agentId, name]);
+      if (current && current.version === version) return { agent, label: toLabel(current), moved: false };
+      const [exists] = await manager.query(VERSION_EXISTS, [projectId, agentId, version]);
+      if (!exists) throw new AgentVersionNotFoundError(agentId, version);
+      const [row]: AgentLabelRow[] = await manager.query(UPSERT_LABEL, [projectId, agentId, name, version, new Date()]);
+      const label = toLabel(row);
+      await this.record(manager, labelEvent(agent, { name, version }, label.updatedAt), origin);
+      return { agent, label, moved: true };
+    });
+  }
+
+  removeLabel(projectId: string, agentId: string, name: string, check: (agent: Agent) => void, origin: ChangeOrigin): Promise<Agent | null> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const agent = await this.lock(manager, projectId, agentId);
+      if (!agent) return null;
+      check(agent);
+      // TypeORM answers a DELETE … RETURNING with [rows, affected count].
+      const [removed]: [{ name: string }[], number] = await manager.query(DELETE_LABEL, [projectId, agentId, name]);
+      if (removed.length === 0) throw new LabelNotFoundError(agentId, name);
+      await this.record(manager, labelEvent(agent, { name, version: null }, new Date()), origin);
+      return agent;
+    });
+  }
+
+  async findLabel(projectId: string, agentId: string, name: string): Promise<AgentLabel | null> {
+    const [row]: AgentLabelRow[] = await currentManager(this.dataSource).query(FIND_LABEL, [projectId, agentId, name]);
+    return row ? toLabel(row) : null;
   }
 
   /** The project's other default (if any) loses the flag to `agent`, and gets its event (cause default_moved). */

@@ -1,18 +1,16 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { AgentVersion } from '../../domain/agent-version.js';
-import { AgentNotFoundError, AgentVersionNotFoundError } from '../../domain/agent.errors.js';
 import { AgentRepository } from '../../domain/agent.repository.js';
+import { resolveVersions } from '../resolve-version.js';
 import { GetVersionQuery } from './get-version.query.js';
 
+/** One version, named by its semver, a label or latest. */
 @QueryHandler(GetVersionQuery)
 export class GetVersionHandler implements IQueryHandler<GetVersionQuery> {
   constructor(private readonly agents: AgentRepository) {}
 
-  async execute({ agentId, version, caller }: GetVersionQuery): Promise<AgentVersion> {
-    // A deleted agent's versions go with it, as far as any route can tell.
-    if (!(await this.agents.findById(caller.projectId, agentId))) throw new AgentNotFoundError(agentId);
-    const found = await this.agents.findVersion(caller.projectId, agentId, version);
-    if (!found) throw new AgentVersionNotFoundError(agentId, version);
+  async execute({ agentId, ref, caller }: GetVersionQuery): Promise<AgentVersion> {
+    const [found] = await resolveVersions(this.agents, caller.projectId, agentId, [ref]);
     return found;
   }
 }

@@ -151,7 +151,7 @@ describe('UpdateAgentHandler', () => {
       const seeded = await seed(agents);
       await expect(handler.execute(new UpdateAgentCommand('support-bot', patch, undefined, who))).rejects.toBeInstanceOf(type);
       expect(await stored(agents)).toEqual(seeded.snapshot());
-      expect(agents.versions).toEqual([seeded.recordedVersion]);
+      expect(agents.versions).toEqual([{ ...seeded.recordedVersion, createdBy: { userId: ORIGIN.userId, keyId: ORIGIN.keyId } }]);
       expect(agents.events.map(({ event }) => event.type)).toEqual(['agent.created']);
     });
   });

@@ -70,7 +70,7 @@ describe('one definition per agent field', () => {
     expect(Object.keys(toAgentView(agent)).sort()).toEqual(shown);
     const configurationView = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, AgentVersionView.prototype, 'configuration').type;
     expect(documented(configurationView)).toEqual([...VERSIONED_FIELDS]);
-    expect(Object.keys(toVersionView(agent.recordedVersion!).configuration)).toEqual([...VERSIONED_FIELDS]);
+    expect(Object.keys(toVersionView({ ...agent.recordedVersion!, createdBy: null }).configuration)).toEqual([...VERSIONED_FIELDS]);
   });
 
   it('has a request property for every field of the candidate, and derives PATCH from POST', () => {
@@ -82,8 +82,9 @@ describe('one definition per agent field', () => {
   it('reads a version stored before a field existed with the default an omitted field gets', () => {
     const { reasoningEffort: _effort, enabledSkills: _skills, deepResearchModel: _deepResearch, binary: _binary, ...older } = agent.recordedVersion!.configuration;
     void [_effort, _skills, _deepResearch, _binary];
-    const version = toVersion({ project_id: 'prj_1', agent_id: agent.id, number: 1, version: '1.0.0', configuration: older, created_at: NOW });
+    const version = toVersion({ project_id: 'prj_1', agent_id: agent.id, number: 1, version: '1.0.0', configuration: older, created_at: NOW, created_by: null });
     expect(version.configuration).toEqual({ ...older, reasoningEffort: 'medium', enabledSkills: [], deepResearchModel: null, binary: null });
+    expect(version.createdBy).toBeNull();
     expect(Object.keys(version.configuration)).toEqual([...VERSIONED_FIELDS]);
   });
 

@@ -1,4 +1,5 @@
-import { ApiProperty, PickType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import type { VersionDiff } from '../../application/diff-versions/diff-versions.query.js';
 import type { Page } from '../../application/agent-queries.port.js';
 import { VERSIONED_FIELDS } from '../../domain/agent-rules.js';
 import { configurationOf, type AgentConfiguration, type AgentVersion } from '../../domain/agent-version.js';
@@ -16,6 +17,14 @@ class ConfigurationView extends PickType(AgentView, VERSIONED_FIELDS) {
   override binary: BinaryRequest | null;
 }
 
+export class VersionAuthorView {
+  @ApiProperty({ description: 'The user of the API key that made the version', example: 'usr_1a2b3c4d' })
+  userId: string;
+
+  @ApiProperty({ description: 'The API key that made the version', example: 'key_1a2b3c4d' })
+  keyId: string;
+}
+
 export class AgentVersionView {
   @ApiProperty({ example: 'support-bot' })
   agentId: string;
@@ -25,6 +34,9 @@ export class AgentVersionView {
 
   @ApiProperty({ format: 'date-time', example: '2026-11-22T10:00:00.000Z' })
   createdAt: string;
+
+  @ApiProperty({ type: VersionAuthorView, nullable: true, description: 'Who made the version; null for versions made before this was recorded' })
+  createdBy: VersionAuthorView | null;
 
   @ApiProperty({ type: ConfigurationView, description: 'The configuration this version records' })
   configuration: ConfigurationView;
@@ -58,6 +70,7 @@ export function toVersionView(version: AgentVersion): AgentVersionView {
     agentId: version.agentId,
     version: version.version,
     createdAt: version.createdAt.toISOString(),
+    createdBy: version.createdBy === null ? null : { userId: version.createdBy.userId, keyId: version.createdBy.keyId },
     configuration: toConfigurationView(c),
   };
 }
@@ -75,4 +88,45 @@ export function toVersionList(page: Page<AgentVersion, number>): AgentVersionLis
     next_cursor: page.next === null ? null : encodeVersionCursor(page.next),
     total_count: page.totalCount,
   };
+}
+
+const ANY_JSON = [
+  { type: 'object', additionalProperties: true },
+  { type: 'array', items: {} },
+  { type: 'string' },
+  { type: 'number' },
+  { type: 'boolean' },
+];
+
+/** One RFC 6902 operation. */
+export class JsonPatchOperationView {
+  @ApiProperty({ enum: ['add', 'remove', 'replace', 'move', 'copy', 'test'], example: 'replace' })
+  op: string;
+
+  @ApiProperty({ description: 'JSON Pointer (RFC 6901) into the configuration', example: '/model' })
+  path: string;
+
+  @ApiPropertyOptional({ description: 'The new value (add, replace, test): any JSON', oneOf: ANY_JSON, nullable: true, example: 'claude-opus-4-6' })
+  value?: unknown;
+
+  @ApiPropertyOptional({ description: 'JSON Pointer of the source (move, copy)', example: '/enabledSkills/0' })
+  from?: string;
+}
+
+export class VersionDiffResponse {
+  @ApiProperty({ description: 'The version `from` resolved to', example: '1.0.0' })
+  from: string;
+
+  @ApiProperty({ description: 'The version `to` resolved to', example: '1.2.0' })
+  to: string;
+
+  @ApiProperty({
+    type: [JsonPatchOperationView],
+    description: "RFC 6902 JSON Patch operations that turn from's configuration into to's; [] when they are the same",
+  })
+  changes: JsonPatchOperationView[];
+}
+
+export function toVersionDiffResponse(diff: VersionDiff): VersionDiffResponse {
+  return { from: diff.from, to: diff.to, changes: diff.changes };
 }

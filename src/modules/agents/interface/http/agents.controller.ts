@@ -152,7 +152,7 @@ export class AgentsController {
   ): Promise<void> {
     const agent = await this.queries.execute(new GetAgentQuery(agentIdParam(id), caller));
     void reply.header('etag', etagOf(agent));
-    if (noneMatchHits(ifNoneMatch, agent)) void reply.status(304).send();
+    if (noneMatchHits(ifNoneMatch, agent.entityTag)) void reply.status(304).send();
     else void reply.status(200).send({ agent: toAgentView(agent) });
   }
 
