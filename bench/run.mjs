@@ -4,10 +4,14 @@
 // with the built CLI, then for each scenario of lib/scenarios.mjs: its setup, a warm-up, and a
 // measured autocannon run against 127.0.0.1. Prints a table and, last, one line per scenario:
 //   POST /v1/agents: <rps> req/s, p50 <x> ms, p99 <y> ms, non2xx <n>
+// (the stream scenario's line goes on with its SSE figures: events/s, per client, delay).
+// The event scenarios (names containing "event": BENCH_SCENARIOS=event) run last: GET /v1/events
+// pages, then BENCH_STREAM_CLIENTS (100) clients on GET /v1/events/stream during POST load.
 // Progress goes to stderr, the report to stdout. At exit — normal, failed, Ctrl-C or SIGTERM — it
 // stops the service and drops the database (or removes the embedded PostgreSQL's directory).
 // Exit code: 0; 1 when the service failed to start or died, the key could not be minted, a setup
-// failed, or any request had no 2xx answer (warm-up included); 130/143 when interrupted.
+// failed, any request had no 2xx answer (warm-up included), or a stream client missed an event or
+// got one twice; 130/143 when interrupted.
 //
 // Environment:
 //   BENCH_SECONDS (10)         measured seconds per scenario
@@ -15,7 +19,8 @@
 //   BENCH_WARMUP_SECONDS (3)   unmeasured load before each scenario (0: none)
 //   BENCH_START_TIMEOUT (120)  seconds for the service to answer, the CLI to finish
 //   BENCH_SCENARIOS            only the scenarios whose names contain one of these
-//                              comma-separated strings (case-insensitive), e.g. "post"
+//                              comma-separated strings (case-insensitive), e.g. "post" or "event"
+//   BENCH_STREAM_CLIENTS (100) SSE clients of the stream scenario
 //   BENCH_DATABASE_URL         a PostgreSQL server to create the fresh database on (its path is the
 //                              database to connect to for that, e.g. /postgres); default: the one
 //                              at 127.0.0.1:5432 as postgres when it answers, else the embedded one
@@ -93,7 +98,9 @@ async function main() {
     printReport({ results, settings, environment, notes: ctx.notes });
     const failed = results.some((result) => result.measured.non2xx > 0 || (result.warmup?.non2xx ?? 0) > 0);
     if (failed) log('some requests had no 2xx answer: exit code 1');
-    return failed ? 1 : 0;
+    const wrong = results.some((result) => result.problems.length > 0);
+    if (wrong) log('a scenario found a problem (see its notes): exit code 1');
+    return failed || wrong ? 1 : 0;
   } catch (error) {
     if (interruptedCode !== undefined) return interruptedCode;
     return reportFailure(error);
@@ -119,9 +126,18 @@ async function runScenario(scenario, ctx, service, settings) {
     return result;
   };
   const warmup = settings.warmupSeconds > 0 ? await load('warm-up', settings.warmupSeconds) : undefined;
-  const measured = await load('measuring', settings.seconds);
-  log(`${scenario.name}: ${measured.rps.toFixed(1)} req/s, non-2xx ${measured.non2xx}`);
-  return { name: scenario.name, warmup, measured };
+  const watcher = await scenario.watch?.(ctx, state);
+  let measured;
+  let watched;
+  try {
+    measured = await load('measuring', settings.seconds);
+    log(`${scenario.name}: ${measured.rps.toFixed(1)} req/s, non-2xx ${measured.non2xx}`);
+    watched = await watcher?.finish(measured);
+  } finally {
+    watcher?.close?.();
+  }
+  for (const problem of watched?.problems ?? []) log(`${scenario.name}: ${problem}`);
+  return { name: scenario.name, warmup, measured, stream: watched?.stream, problems: watched?.problems ?? [] };
 }
 
 /** What scenarios get to work with (documented in lib/scenarios.mjs). */

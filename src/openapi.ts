@@ -17,7 +17,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     // Relative: every instance serves its own document, so the paths are the ones of whoever serves it.
     .addServer('/', 'The instance serving this document (local, staging or production alike)', undefined, { 'x-internal': false })
     .addTag('Agents', "Create, list, read, change and delete the agents of the caller's project, and list the models it can use")
-    .addTag('Versions', "An agent's immutable versions: one per change to its configuration, readable and restorable")
+    .addTag('Versions', "An agent's immutable versions (one per change to its configuration, readable, restorable and comparable) and the labels that name them for runners to pin")
+    .addTag('Events', "The project's log of agent changes (CloudEvents 1.0): a feed to page and a live stream (Server-Sent Events); with NATS_URL also relayed to JetStream")
     .addTag('Health', 'Liveness and readiness probes for the orchestrator: no key, outside /v1')
     .addBearerAuth(
       // Opaque keys (agk_ and 256 random bits), not JWTs: the builder's default bearerFormat would say JWT.

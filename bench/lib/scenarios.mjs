@@ -9,6 +9,10 @@
 //                         idReplacement?, requests? } — `requests: [{ setupRequest(req) {…} }]`
 //                         varies each request (a random id per request, say); the host is always
 //                         the benchmark's service on 127.0.0.1.
+//   watch(ctx, state)     optional, async, after the warm-up, just before the measured run: starts
+//                         what observes it (the SSE clients) and returns { finish(measured) }, which
+//                         the runner awaits after the run: { stream, problems } — `stream` the
+//                         figures the report prints for it, `problems` (strings) fail the run.
 //
 // ctx (see run.mjs, makeContext):
 //   ctx.baseUrl           http://127.0.0.1:<port>
@@ -21,10 +25,16 @@
 //   ctx.fail(message, details?)  throws an error the runner reports without a stack trace
 //   ctx.log(message)      progress on stderr
 //   ctx.note(text)        a line for the printed report, e.g. what data the figures were measured on
+import { performance } from 'node:perf_hooks';
 import { agentBody } from './agent-body.mjs';
+import { AnswerRecorder, ensureEvents, feedPositions, openStreams } from './events.mjs';
 import { SEED, seedAgents } from './seed-agents.mjs';
+import { intFromEnv } from './util.mjs';
 
 const PAGE = 20;
+const FEED_PAGE = 100;
+/** The feed scenario reads pages at random places among at least this many events. */
+const FEED_EVENTS = 5_000;
 
 export const scenarios = [
   {
@@ -62,7 +72,89 @@ export const scenarios = [
   listScenario(`/v1/agents?limit=${PAGE}`, (total, ids) => total === ids.length),
   // A filter the (project_id, created_at, id) index does not cover: about 40% of the agents match.
   listScenario(`/v1/agents?limit=${PAGE}&model=claude-sonnet-4-5`, (total, ids) => total > PAGE && total < ids.length),
+  {
+    // Pages of the key's project's feed, each after a random position (a reader catching up).
+    name: `GET /v1/events?limit=${FEED_PAGE}`,
+    async setup(ctx) {
+      const positions = await ensureEvents(ctx, FEED_EVENTS);
+      const starts = positions.slice(0, positions.length - FEED_PAGE); // every page a full one
+      const { status, body } = await ctx.call('GET', `/v1/events?limit=${FEED_PAGE}&after=${starts[0]}`);
+      if (status !== 200 || body?.data?.length !== FEED_PAGE || !body.has_more || body.data[0]?.position !== positions[1]) {
+        ctx.fail(`GET /v1/events?limit=${FEED_PAGE} answered ${status}, not 200 with a full page after the cursor`, JSON.stringify(body)?.slice(0, 2000));
+      }
+      ctx.note(`GET /v1/events: full pages of ${FEED_PAGE}, each after a random position of the key's project's ${positions.length.toLocaleString('en-US')} events`);
+      return starts;
+    },
+    request: (ctx, starts) => ({
+      headers: ctx.headers,
+      requests: [
+        { setupRequest: (req) => ({ ...req, path: `/v1/events?limit=${FEED_PAGE}&after=${starts[Math.floor(Math.random() * starts.length)]}` }) },
+      ],
+    }),
+  },
+  streamScenario(),
 ];
+
+/**
+ * `clients` SSE clients on GET /v1/events/stream while autocannon creates agents (POST
+ * /v1/agents, as the first scenario): every client must get the event of every POST answered 201,
+ * each once and in position order; the delay is from autocannon's reading of the 201 answer to a
+ * client's reading of the event, both in this process.
+ */
+function streamScenario() {
+  const answers = new AnswerRecorder();
+  // Checked in setup (a bad value stops the run there, reported as such); the name shows it.
+  const clients = /^\d+$/.test(process.env.BENCH_STREAM_CLIENTS ?? '') ? Number(process.env.BENCH_STREAM_CLIENTS) : 100;
+  return {
+    name: `GET /v1/events/stream ×${clients} while creating agents`,
+    async setup(ctx) {
+      intFromEnv('BENCH_STREAM_CLIENTS', 100);
+      const probe = await fetch(new URL('/v1/events/stream', ctx.baseUrl), { headers: ctx.headers, signal: AbortSignal.timeout(10_000) });
+      const type = probe.headers.get('content-type') ?? '';
+      await probe.body?.cancel();
+      if (probe.status !== 200 || !type.startsWith('text/event-stream')) {
+        ctx.fail(`GET /v1/events/stream answered ${probe.status} ${type}, not 200 text/event-stream`);
+      }
+      ctx.note(
+        `GET /v1/events/stream: ${clients} SSE clients (in the benchmark's process) open during the measured POSTs; req/s and p50/p99 ` +
+          `are the POSTs'; events/s is what the ${clients} clients received in all, per client the events of answered POSTs it got ` +
+          `versus the 201 answers; delay: from the 201 answer to each client's receipt`,
+      );
+    },
+    request: (ctx) => ({
+      method: 'POST',
+      path: '/v1/agents',
+      headers: ctx.jsonHeaders,
+      body: JSON.stringify(agentBody('[<id>]')),
+      idReplacement: true,
+      requests: [{ onResponse: answers.onResponse }],
+    }),
+    async watch(ctx) {
+      // After what the warm-up made, so that only the measured POSTs' events count.
+      const { end } = await feedPositions(ctx);
+      const streams = await openStreams({ baseUrl: ctx.baseUrl, headers: ctx.headers, after: end, clients, answers });
+      answers.start();
+      return {
+        async finish(measured) {
+          answers.stop();
+          const stream = await streams.finish({ loadEndedAt: performance.now() });
+          const problems = [];
+          if (!stream.allMatch) {
+            problems.push(
+              `each client should have had the ${stream.posted} events of the answered POSTs: they had ${stream.minPerClient}–${stream.maxPerClient}` +
+                (stream.dropped > 0 ? ` (${stream.dropped} streams ended early)` : ''),
+            );
+          }
+          if (stream.outOfOrder > 0) problems.push(`${stream.outOfOrder} events came again or out of position order`);
+          const answered = measured.statuses['201'] ?? 0;
+          if (answered !== stream.posted) problems.push(`autocannon counted ${answered} answers 201, the recorder ${stream.posted}`);
+          return { stream, problems };
+        },
+        close: () => streams.close(),
+      };
+    },
+  };
+}
 
 /** The first page of GET `path` on the seeded table, checked once: PAGE agents, and totalOk(total_count, the key's ids). */
 function listScenario(path, totalOk) {

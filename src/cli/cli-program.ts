@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerApiKeysCommand } from './commands/api-keys.command.js';
+import { registerEventsCommand } from './commands/events.command.js';
 import { registerProjectsCommand } from './commands/projects.command.js';
 import { registerWorkspacesCommand } from './commands/workspaces.command.js';
 import type { CliSession } from './cli-session.js';
@@ -14,5 +15,6 @@ export function cliProgram(session: CliSession): Command {
   registerWorkspacesCommand(program, session);
   registerProjectsCommand(program, session);
   registerApiKeysCommand(program, session);
+  registerEventsCommand(program);
   return program;
 }

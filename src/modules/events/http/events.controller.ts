@@ -12,9 +12,9 @@ import { cloudEventJson, EVENT_TYPES } from '../stored-event.js';
 import { EventListResponse } from './event.response.js';
 import { FEED_LIMIT, parseFeedQuery } from './events-query.js';
 
-export const POSITION_QUERY = { type: 'string', pattern: '^[0-9]{1,18}$', example: '000000000000012345' } as const;
+export const POSITION_QUERY = { type: 'string', pattern: '^[0-9]{1,18}$', maxLength: 18, example: '000000000000012345' } as const;
 export const FILTER_QUERIES = [
-  ApiQuery({ name: 'type', required: false, enum: EVENT_TYPES, description: 'Only events of this type' }),
+  ApiQuery({ name: 'type', required: false, schema: { type: 'string', enum: [...EVENT_TYPES], maxLength: 13 }, description: 'Only events of this type' }),
   ApiQuery({ name: 'subject', required: false, schema: { type: 'string', maxLength: 64, example: 'support-bot' }, description: 'Only the events of this agent (its id)' }),
 ];
 
