@@ -37,33 +37,8 @@ export class TypeOrmAgentQueries extends AgentQueries {
   }
 
   async list(projectId: string, filter: AgentFilter, page: PageRequest<AgentCursor>): Promise<Page<Agent, AgentCursor>> {
-    const where = new Conditions();
-    where.add(`project_id = ${where.param(projectId)} AND deleted_at IS NULL`);
-    if (filter.model !== undefined) where.add(`model = ${where.param(filter.model)}`);
-    if (filter.isActive !== undefined) where.add(`is_active = ${where.param(filter.isActive)}`);
-    if (filter.isDefault !== undefined) where.add(`is_default = ${where.param(filter.isDefault)}`);
-    if (filter.skill !== undefined) where.add(`enabled_skills @> ARRAY[${where.param(filter.skill)}]::text[]`);
-    if (filter.q !== undefined) where.add(`name ILIKE ${where.param(`%${escapeLike(filter.q)}%`)} ESCAPE '\\'`);
-    for (const [key, value] of Object.entries(filter.metadata ?? {})) {
-      where.add(`metadata ->> ${where.param(key)} = ${where.param(value)}`);
-    }
-    const direction = page.order === 'desc' ? 'DESC' : 'ASC';
-    const matching = where.sql;
-    if (page.after) {
-      const before = page.order === 'desc' ? '<' : '>';
-      where.add(`(created_at, id) ${before} (${where.param(page.after.createdAt)}::timestamptz, ${where.param(page.after.id)})`);
-    }
-    // The count and the page in one statement, so from one snapshot: they agree while others write.
-    // (An empty page is one row of nulls beside the count.)
-    const rows: (PageRow & Partial<AgentRow>)[] = await this.dataSource.query(
-      `SELECT total.total_count, page.*
-         FROM (SELECT count(*)::int AS total_count FROM agents WHERE ${matching}) AS total
-         LEFT JOIN LATERAL (
-           SELECT * FROM agents WHERE ${where.sql} ORDER BY created_at ${direction}, id ${direction} LIMIT ${page.limit + 1}
-         ) AS page ON true
-        ORDER BY page.created_at ${direction}, page.id ${direction}`,
-      where.values,
-    );
+    const { sql, values } = listStatement(projectId, filter, page);
+    const rows: (PageRow & Partial<AgentRow>)[] = await this.dataSource.query(sql, values);
     const found = rows.filter((row): row is PageRow & AgentRow => row.id != null);
     const items = found.slice(0, page.limit).map(toDomain);
     const last = items.at(-1)?.snapshot();
@@ -111,6 +86,36 @@ export class TypeOrmAgentQueries extends AgentQueries {
     if (!rows[0].agent_live) return null;
     return rows.filter((row): row is { agent_live: boolean } & AgentLabelRow => row.name != null).map(toLabel);
   }
+}
+
+/**
+ * The list's one statement: the count of the filtered set and the page, from one snapshot (they
+ * agree while others write; an empty page is one row of nulls beside the count).
+ */
+export function listStatement(projectId: string, filter: AgentFilter, page: PageRequest<AgentCursor>): { sql: string; values: unknown[] } {
+  const where = new Conditions();
+  where.add(`project_id = ${where.param(projectId)} AND deleted_at IS NULL`);
+  if (filter.model !== undefined) where.add(`model = ${where.param(filter.model)}`);
+  if (filter.isActive !== undefined) where.add(`is_active = ${where.param(filter.isActive)}`);
+  if (filter.isDefault !== undefined) where.add(`is_default = ${where.param(filter.isDefault)}`);
+  if (filter.skill !== undefined) where.add(`enabled_skills @> ARRAY[${where.param(filter.skill)}]::text[]`);
+  // agents_name_trigrams answers this (for three characters or more).
+  if (filter.q !== undefined) where.add(`name ILIKE ${where.param(`%${escapeLike(filter.q)}%`)} ESCAPE '\\'`);
+  // Containment, which agents_metadata answers: each key holds exactly its string.
+  if (filter.metadata !== undefined) where.add(`metadata @> ${where.param(JSON.stringify(filter.metadata))}::jsonb`);
+  const direction = page.order === 'desc' ? 'DESC' : 'ASC';
+  const matching = where.sql;
+  if (page.after) {
+    const before = page.order === 'desc' ? '<' : '>';
+    where.add(`(created_at, id) ${before} (${where.param(page.after.createdAt)}::timestamptz, ${where.param(page.after.id)})`);
+  }
+  const sql = `SELECT total.total_count, page.*
+       FROM (SELECT count(*)::int AS total_count FROM agents WHERE ${matching}) AS total
+       LEFT JOIN LATERAL (
+         SELECT * FROM agents WHERE ${where.sql} ORDER BY created_at ${direction}, id ${direction} LIMIT ${page.limit + 1}
+       ) AS page ON true
+      ORDER BY page.created_at ${direction}, page.id ${direction}`;
+  return { sql, values: where.values };
 }
 
 /** The count of the whole filtered set, on every row of a page query. */
