@@ -24,11 +24,12 @@ export class AgentEvents1763900400000 implements MigrationInterface {
         CONSTRAINT "agent_events_pkey" PRIMARY KEY ("project_id", "seq"))`);
     // What the sequencer has still to number: small, since it holds the unpositioned rows only.
     await queryRunner.query(`CREATE INDEX "agent_events_pending" ON "agent_events" ("seq") WHERE "position" IS NULL`);
-    // A project's feed, and its feed for one agent.
-    await queryRunner.query(`CREATE UNIQUE INDEX "agent_events_project_position" ON "agent_events" ("project_id", "position")`);
-    await queryRunner.query(`CREATE INDEX "agent_events_project_subject_position" ON "agent_events" ("project_id", "subject", "position")`);
-    // Every project's events in order: the live streams, the NATS relay and the janitor.
-    await queryRunner.query(`CREATE INDEX "agent_events_position" ON "agent_events" ("position")`);
+    // A project's feed, and its feed for one agent; then every project's events in order (the live
+    // streams, the NATS relay, the janitor). Partial, so that a change's insert (no position yet)
+    // writes no entry in them: only the sequencer's update does.
+    await queryRunner.query(`CREATE UNIQUE INDEX "agent_events_project_position" ON "agent_events" ("project_id", "position") WHERE "position" IS NOT NULL`);
+    await queryRunner.query(`CREATE INDEX "agent_events_project_subject_position" ON "agent_events" ("project_id", "subject", "position") WHERE "position" IS NOT NULL`);
+    await queryRunner.query(`CREATE INDEX "agent_events_position" ON "agent_events" ("position") WHERE "position" IS NOT NULL`);
     // The last position given; one row, updated (and row-locked) by each run of the sequencer.
     await queryRunner.query(`
       CREATE TABLE "agent_event_counter" (
