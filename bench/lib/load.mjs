@@ -38,22 +38,25 @@ export async function runLoad({ baseUrl, request, seconds, connections }) {
     duration: seconds,
     connections,
     timeout: REQUEST_TIMEOUT_SECONDS,
-    excludeErrorStats: true, // latency of the 2xx answers only
+    // Latency of the successful answers only: the 2xx, or the expected status (all of them then).
+    excludeErrorStats: request.expectedStatus === undefined,
   };
   for (const key of REQUEST_OPTIONS) if (request[key] !== undefined) options[key] = request[key];
 
   const instance = autocannon(options);
   current = instance;
   try {
-    return summarize(await instance);
+    return summarize(await instance, request.expectedStatus);
   } finally {
     current = undefined;
   }
 }
 
-function summarize(result) {
-  const ok = result['2xx'];
-  const failed = result.non2xx + result.errors;
+/** `expectedStatus`: the answer a scenario counts as its success (a 304, say); else any 2xx. */
+function summarize(result, expectedStatus) {
+  const expected = expectedStatus === undefined ? undefined : (result.statusCodeStats[expectedStatus]?.count ?? 0);
+  const ok = expected ?? result['2xx'];
+  const failed = expected === undefined ? result.non2xx + result.errors : result['2xx'] + result.non2xx - expected + result.errors;
   return {
     seconds: result.duration,
     ok,

@@ -8,7 +8,8 @@
 //   request(ctx, state)   the autocannon request: { path, method?, headers?, body?,
 //                         idReplacement?, requests? } — `requests: [{ setupRequest(req) {…} }]`
 //                         varies each request (a random id per request, say); the host is always
-//                         the benchmark's service on 127.0.0.1.
+//                         the benchmark's service on 127.0.0.1. `expectedStatus` (say 304): the
+//                         answer that counts as the scenario's success instead of any 2xx.
 //   watch(ctx, state)     optional, async, after the warm-up, just before the measured run: starts
 //                         what observes it (the SSE clients) and returns { finish(measured) }, which
 //                         the runner awaits after the run: { stream, problems } — `stream` the
@@ -35,6 +36,8 @@ const PAGE = 20;
 const FEED_PAGE = 100;
 /** The feed scenario reads pages at random places among at least this many events. */
 const FEED_EVENTS = 5_000;
+/** The pinned-read scenarios read these many seeded agents, each labelled production. */
+const PINNED_AGENTS = 200;
 
 export const scenarios = [
   {
@@ -69,6 +72,10 @@ export const scenarios = [
       requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/agents/${ids[Math.floor(Math.random() * ids.length)]}` }) }],
     }),
   },
+  pinnedRead('1.0.0', 200),
+  pinnedRead('1.0.0', 304),
+  pinnedRead('production', 200),
+  pinnedRead('production', 304),
   listScenario(`/v1/agents?limit=${PAGE}`, (total, ids) => total === ids.length),
   // A filter the (project_id, created_at, id) index does not cover: about 40% of the agents match.
   listScenario(`/v1/agents?limit=${PAGE}&model=claude-sonnet-4-5`, (total, ids) => total > PAGE && total < ids.length),
@@ -153,6 +160,45 @@ function streamScenario() {
         close: () => streams.close(),
       };
     },
+  };
+}
+
+/**
+ * The runners' hot path: a version pinned by number or by label, on random seeded agents; with
+ * `status` 304, each request names the ETag it got before (If-None-Match), as a runner's cache does.
+ */
+function pinnedRead(versionOrLabel, status) {
+  return {
+    name: `GET /v1/agents/{id}/versions/${versionOrLabel}${status === 304 ? ' (If-None-Match: 304)' : ''}`,
+    async setup(ctx) {
+      const agents = await ctx.once('pinned agents', async () => {
+        const ids = (await seededIds(ctx)).slice(0, PINNED_AGENTS);
+        const pinned = [];
+        for (const id of ids) {
+          const label = await ctx.call('PUT', `/v1/agents/${id}/labels/production`, { version: '1.0.0' });
+          if (label.status !== 200) ctx.fail(`PUT /v1/agents/${id}/labels/production answered ${label.status}`, JSON.stringify(label.body).slice(0, 2000));
+          const read = await ctx.call('GET', `/v1/agents/${id}/versions/1.0.0`);
+          const etag = read.headers.get('etag');
+          if (read.status !== 200 || !etag || !/immutable/.test(read.headers.get('cache-control') ?? '')) {
+            ctx.fail(`GET /v1/agents/${id}/versions/1.0.0 answered ${read.status}, not 200 with an ETag and immutable caching`, JSON.stringify(read.body).slice(0, 2000));
+          }
+          pinned.push({ id, etag });
+        }
+        return pinned;
+      });
+      return agents;
+    },
+    request: (ctx, agents) => ({
+      headers: ctx.headers,
+      expectedStatus: status,
+      requests: [{
+        setupRequest: (req) => {
+          const { id, etag } = agents[Math.floor(Math.random() * agents.length)];
+          const headers = status === 304 ? { ...req.headers, 'if-none-match': etag } : req.headers;
+          return { ...req, headers, path: `/v1/agents/${id}/versions/${versionOrLabel}` };
+        },
+      }],
+    }),
   };
 }
 

@@ -9,22 +9,13 @@ import type { VersionRef } from '../domain/version-ref.js';
  * versions and labels go with it, as far as any route can tell.
  */
 export async function resolveVersions(agents: AgentRepository, projectId: string, agentId: string, refs: readonly VersionRef[]): Promise<AgentVersion[]> {
-  const agent = await agents.findById(projectId, agentId);
-  if (!agent) throw new AgentNotFoundError(agentId);
   const resolved: AgentVersion[] = [];
   for (const ref of refs) {
-    const version = await versionNamed(agents, projectId, agentId, ref, agent.version);
-    const found = await agents.findVersion(projectId, agentId, version);
-    if (!found) throw new AgentVersionNotFoundError(agentId, version);
-    resolved.push(found);
+    const lookup = await agents.findVersionByRef(projectId, agentId, ref);
+    if ('found' in lookup) resolved.push(lookup.found);
+    else if (lookup.missing === 'agent') throw new AgentNotFoundError(agentId);
+    else if (lookup.missing === 'label') throw new LabelNotFoundError(agentId, (ref as { name: string }).name);
+    else throw new AgentVersionNotFoundError(agentId, lookup.version);
   }
   return resolved;
-}
-
-async function versionNamed(agents: AgentRepository, projectId: string, agentId: string, ref: VersionRef, current: string): Promise<string> {
-  if (ref.kind === 'version') return ref.version;
-  if (ref.kind === 'latest') return current;
-  const label = await agents.findLabel(projectId, agentId, ref.name);
-  if (!label) throw new LabelNotFoundError(agentId, ref.name);
-  return label.version;
 }

@@ -2,6 +2,7 @@ import type { Agent } from './agent.js';
 import type { ChangeOrigin, EventCause } from './agent-event.js';
 import type { AgentLabel } from './agent-label.js';
 import type { AgentVersion } from './agent-version.js';
+import type { VersionRef } from './version-ref.js';
 
 export interface ModifyOptions {
   /** Who asks for the change: its event records them. */
@@ -17,6 +18,13 @@ export interface LabelMove {
   readonly label: AgentLabel;
   readonly moved: boolean;
 }
+
+/** What findVersionByRef found: the version, or which of the agent, the label or the version is not there. */
+export type VersionLookup =
+  | { readonly found: AgentVersion }
+  | { readonly missing: 'agent' }
+  | { readonly missing: 'label' }
+  | { readonly missing: 'version'; readonly version: string };
 
 /**
  * Where agents are kept. Every method takes the tenant (project) first; deleted agents are never
@@ -44,6 +52,24 @@ export abstract class AgentRepository {
   abstract remove(projectId: string, id: string, mode: 'soft' | 'hard', check: (agent: Agent) => void, origin: ChangeOrigin): Promise<boolean>;
 
   abstract findVersion(projectId: string, agentId: string, version: string): Promise<AgentVersion | null>;
+
+  /**
+   * The version `ref` names on the live agent: that version, the one a label names now, or the
+   * current one; else what is missing. This default asks findById, findLabel and findVersion in
+   * turn; an adapter may answer it in one round trip (the runners' pinned reads ask it).
+   */
+  async findVersionByRef(projectId: string, agentId: string, ref: VersionRef): Promise<VersionLookup> {
+    const agent = await this.findById(projectId, agentId);
+    if (!agent) return { missing: 'agent' };
+    let version = ref.kind === 'version' ? ref.version : agent.version;
+    if (ref.kind === 'label') {
+      const label = await this.findLabel(projectId, agentId, ref.name);
+      if (!label) return { missing: 'label' };
+      version = label.version;
+    }
+    const found = await this.findVersion(projectId, agentId, version);
+    return found ? { found } : { missing: 'version', version };
+  }
 
   /**
    * Points the label `name` of the agent at `version` (creating it or moving it), under the agent's

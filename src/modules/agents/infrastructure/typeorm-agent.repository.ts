@@ -8,7 +8,8 @@ import type { AgentLabel } from '../domain/agent-label.js';
 import { authorOf, type AgentVersion } from '../domain/agent-version.js';
 import { AgentIdConflictError, AgentVersionNotFoundError, LabelNotFoundError } from '../domain/agent.errors.js';
 import { createdEvent, deletedEvent, labelEvent, updatedEvent, type AgentEvent, type ChangeOrigin } from '../domain/agent-event.js';
-import { AgentRepository, type LabelMove, type ModifyOptions } from '../domain/agent.repository.js';
+import { AgentRepository, type LabelMove, type ModifyOptions, type VersionLookup } from '../domain/agent.repository.js';
+import type { VersionRef } from '../domain/version-ref.js';
 import { EVENT_COLUMNS, eventPlaceholders, eventValues, INSERT_EVENT } from './agent-event-outbox.js';
 import {
   AGENT_COLUMNS, parameterOf, toDomain, toLabel, toPersistence, toVersion, type AgentLabelRow, type AgentRow, type AgentVersionRow,
@@ -62,6 +63,17 @@ const SOFT_DELETE = `
   UPDATE agents SET deleted_at = $3, is_default = false, updated_at = GREATEST($3::timestamptz, updated_at), revision = revision + 1
    WHERE project_id = $1 AND id = $2`;
 const HARD_DELETE = 'DELETE FROM agents WHERE project_id = $1 AND id = $2';
+// A version by number, label or latest, with what a miss needs to say which is missing. By the
+// agent's primary key only (a deleted agent is skipped in code), as FIND.
+const FIND_VERSION_BY_REF = new PreparedStatement<Partial<AgentVersionRow> & { agent_deleted_at: Date | null; current_version: string; label_version: string | null }>(
+  'agent_version_by_ref',
+  `SELECT agent.deleted_at AS agent_deleted_at, agent.version AS current_version, label.version AS label_version, version.*
+     FROM agents agent
+     LEFT JOIN agent_labels label ON $3 = 'label' AND label.project_id = agent.project_id AND label.agent_id = agent.id AND label.name = $4
+     LEFT JOIN agent_versions version ON version.project_id = agent.project_id AND version.agent_id = agent.id
+          AND version.version = CASE $3 WHEN 'version' THEN $4 WHEN 'latest' THEN agent.version ELSE label.version END
+    WHERE agent.project_id = $1 AND agent.id = $2`,
+);
 const FIND_VERSION = 'SELECT * FROM agent_versions WHERE project_id = $1 AND agent_id = $2 AND version = $3';
 const VERSION_EXISTS = 'SELECT 1 AS found FROM agent_versions WHERE project_id = $1 AND agent_id = $2 AND version = $3';
 const FIND_LABEL = 'SELECT name, version, updated_at FROM agent_labels WHERE project_id = $1 AND agent_id = $2 AND name = $3';
@@ -191,6 +203,16 @@ export class TypeOrmAgentRepository extends AgentRepository {
       await this.record(manager, labelEvent(agent, { name, version: null }, new Date()), origin);
       return agent;
     });
+  }
+
+  /** One round trip: the agent (live or not), the label's version and the version it resolves to. */
+  override async findVersionByRef(projectId: string, agentId: string, ref: VersionRef): Promise<VersionLookup> {
+    const named = ref.kind === 'version' ? ref.version : ref.kind === 'label' ? ref.name : null;
+    const [row] = await FIND_VERSION_BY_REF.run(this.dataSource, [projectId, agentId, ref.kind, named]);
+    if (!row || row.agent_deleted_at !== null) return { missing: 'agent' };
+    if (ref.kind === 'label' && row.label_version === null) return { missing: 'label' };
+    if (row.number === null) return { missing: 'version', version: ref.kind === 'version' ? ref.version : (row.label_version ?? row.current_version) };
+    return { found: toVersion(row as AgentVersionRow) };
   }
 
   async findLabel(projectId: string, agentId: string, name: string): Promise<AgentLabel | null> {
