@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomIdPart } from '../../../shared/domain/random-id.js';
 
 /** A new agent id: "agt_" and 128 random bits, within the contract's id pattern. */
 export function newAgentId(): string {
-  return `agt_${randomBytes(16).toString('base64url')}`;
+  return `agt_${randomIdPart()}`;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomIdPart } from '../../../shared/domain/random-id.js';
 import type { AgentEvent, ChangeOrigin } from '../domain/agent-event.js';
 import { toAgentView } from '../interface/http/agent.response.js';
 
@@ -18,7 +18,7 @@ export const INSERT_EVENT = `INSERT INTO agent_events (${EVENT_COLUMNS}) VALUES 
 
 /** A new event id: "evt_" and 128 random bits. */
 function newEventId(): string {
-  return `evt_${randomBytes(16).toString('base64url')}`;
+  return `evt_${randomIdPart()}`;
 }
 
 /**
