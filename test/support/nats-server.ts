@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,8 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 
-const NATS_SERVER = '/usr/sbin/nats-server';
+// Debian's nats-server (`apt-get install nats-server`), or NATS_SERVER_PATH.
+const NATS_SERVER = process.env.NATS_SERVER_PATH ?? '/usr/sbin/nats-server';
 
 /**
  * A nats-server with JetStream of one test's own, on a free port with a store directory of its own
@@ -41,6 +42,7 @@ export class TestNatsServer {
   /** Starts it (again); resolves once it accepts connections. */
   async up(): Promise<void> {
     if (this.child) throw new Error('nats-server is already running');
+    if (!existsSync(NATS_SERVER)) throw new Error(`no nats-server at ${NATS_SERVER}: apt-get install nats-server (or set NATS_SERVER_PATH)`);
     const child = spawn(NATS_SERVER, ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir], { stdio: 'ignore' });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
