@@ -5,6 +5,7 @@ import { loadEnvironment, type Environment } from './config/environment.js';
 import { createApp } from './create-app.js';
 import { printDevelopmentKeyIfEmpty } from './database/development-key.js';
 import { openDatabase, type OpenDatabase } from './database/open-database.js';
+import { Draining } from './modules/health/draining.js';
 import { PinoLoggerService } from './shared/http/pino-logger.service.js';
 
 async function bootstrap(): Promise<void> {
@@ -19,7 +20,8 @@ async function bootstrap(): Promise<void> {
 }
 
 /**
- * On SIGTERM: stop taking connections, let the requests in flight finish, then close the pool (and
+ * On SIGTERM: answer readiness with 503 for SHUTDOWN_DRAIN_MS while still serving, then stop taking
+ * connections, let the requests in flight finish, then close the pool (and
  * the embedded PostgreSQL) and exit 0 — or exit 1 if that takes longer than SHUTDOWN_TIMEOUT_MS.
  */
 function stopGracefullyOn(
@@ -33,11 +35,15 @@ function stopGracefullyOn(
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal}: finishing the requests in flight, then stopping`);
+    logger.log(`${signal}: ${environment.shutdownDrainMs > 0 ? `unready for ${environment.shutdownDrainMs} ms, then ` : ''}finishing the requests in flight, then stopping`);
     setTimeout(() => {
       logger.error(`still stopping after ${environment.shutdownTimeoutMs} ms: exiting`);
       process.exit(1);
     }, environment.shutdownTimeoutMs).unref();
+    // Still serving, but unready, until the load balancer has taken the instance out: a request it
+    // sent on a connection the close would cut would get no answer at all.
+    app.get(Draining).begin();
+    if (environment.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, environment.shutdownDrainMs));
     // The HTTP server first: Nest's own close() would close the database before the server.
     await app.getHttpAdapter().getInstance().close();
     await app.close();

@@ -48,6 +48,9 @@ class EnvironmentVariables {
   @IsInt() @Min(100)
   SHUTDOWN_TIMEOUT_MS: number = 10_000;
 
+  @IsInt() @Min(0)
+  SHUTDOWN_DRAIN_MS: number = 0;
+
   @IsInt() @Min(100)
   REQUEST_TIMEOUT_MS: number = 30_000;
 
@@ -93,6 +96,11 @@ export abstract class Environment {
   /** Set: the rate limit is shared by every instance through Redis. */
   abstract readonly redisUrl: string | undefined;
   abstract readonly shutdownTimeoutMs: number;
+  /**
+   * On SIGTERM, how long to go on serving with /health/ready answering 503 before closing, so that
+   * a load balancer stops sending requests first (more than its check interval times its fall count).
+   */
+  abstract readonly shutdownDrainMs: number;
   abstract readonly requestTimeoutMs: number;
   /** Origins allowed by CORS; empty: CORS stays closed. */
   abstract readonly corsOrigins: readonly string[];
@@ -133,6 +141,7 @@ export function loadEnvironment(source: NodeJS.ProcessEnv, stdoutIsTerminal = fa
     rateLimitPerMinute: variables.RATE_LIMIT_PER_MINUTE,
     redisUrl: variables.REDIS_URL,
     shutdownTimeoutMs: variables.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainMs: variables.SHUTDOWN_DRAIN_MS,
     requestTimeoutMs: variables.REQUEST_TIMEOUT_MS,
     corsOrigins: (variables.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     idempotencyTtlHours: variables.IDEMPOTENCY_TTL_HOURS,

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { call } from '../support/http.js';
+import { Draining } from '../../src/modules/health/draining.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const UP = { status: 'up' };
@@ -55,6 +56,22 @@ describe('Health', () => {
   });
 
   describe('readiness', () => {
+    it('is 503 with Retry-After while the instance drains after SIGTERM, which still serves', async () => {
+      const t = await startTestApp();
+      try {
+        const tenant = await t.tenants.create();
+        t.app.get(Draining).begin();
+        const ready = await call(t.baseUrl, 'GET', '/health/ready');
+        expect(ready.status).toBe(503);
+        expect(ready.headers.get('retry-after')).toBe('5');
+        expect(ready.body).toMatchObject({ status: 'error', error: { shutdown: { status: 'down' } } });
+        expect((await call(t.baseUrl, 'GET', '/health/live')).status).toBe(200);
+        expect((await call(t.baseUrl, 'GET', '/v1/agents', { tenant })).status).toBe(200);
+      } finally {
+        await t.close();
+      }
+    });
+
     it('is 503 with Retry-After while a migration is pending, and 200 again once it is applied', async () => {
       const t = await startTestApp();
       try {

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { ApiErrorResponses } from '../../shared/http/api-error-responses.decorator.js';
 import { Public } from '../auth/auth.decorators.js';
 import { EventRelayStatus } from '../events/relay/relay-status.js';
+import { Draining } from './draining.js';
 
 const DATABASE_TIMEOUT_MS = 1_500;
 
@@ -19,6 +20,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
     private readonly relay: EventRelayStatus,
+    private readonly draining: Draining,
   ) {}
 
   @Get('live')
@@ -40,7 +42,7 @@ export class HealthController {
     summary: 'The service can serve: database reachable and every migration applied',
     description:
       `The readiness probe: 200 when the database answers within ${DATABASE_TIMEOUT_MS} ms and every migration is applied, ` +
-      'else 503 with Retry-After and a body naming the failing check. With NATS_URL it also reports the NATS relay ' +
+      'else 503 with Retry-After and a body naming the failing check (also from SIGTERM on, while the instance drains: SHUTDOWN_DRAIN_MS). With NATS_URL it also reports the NATS relay ' +
       '(`eventRelay`: its state, backlog and lag), which never makes the service unready. No key needed, and not rate limited.',
     operationId: 'ready',
   })
@@ -48,6 +50,10 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'Not ready: {"status":"error", ...}, with Retry-After' })
   @ApiErrorResponses(500)
   async ready(@Res() reply: FastifyReply): Promise<void> {
+    if (this.draining.active) {
+      void reply.status(503).header('retry-after', '5').send(DRAINING);
+      return;
+    }
     try {
       const result: HealthCheckResult = await this.health.check([
         () => this.database.pingCheck('database').withTimeout(DATABASE_TIMEOUT_MS),
@@ -78,6 +84,8 @@ export class HealthController {
 }
 
 const DATABASE_DOWN = 'the database does not answer';
+// While it drains after SIGTERM: still serving, but a balancer should send its requests elsewhere.
+const DRAINING = { status: 'error', info: {}, error: { shutdown: { status: 'down', message: 'stopping: send requests elsewhere' } }, details: { shutdown: { status: 'down', message: 'stopping: send requests elsewhere' } } };
 
 // The route needs no key: a driver's message (database names, hosts) is not for anyone to read.
 function withoutDriverMessages(result: HealthCheckResult): HealthCheckResult {

@@ -269,7 +269,7 @@ export interface paths {
         };
         /**
          * The service can serve: database reachable and every migration applied
-         * @description The readiness probe: 200 when the database answers within 1500 ms and every migration is applied, else 503 with Retry-After and a body naming the failing check. With NATS_URL it also reports the NATS relay (`eventRelay`: its state, backlog and lag), which never makes the service unready. No key needed, and not rate limited.
+         * @description The readiness probe: 200 when the database answers within 1500 ms and every migration is applied, else 503 with Retry-After and a body naming the failing check (also from SIGTERM on, while the instance drains: SHUTDOWN_DRAIN_MS). With NATS_URL it also reports the NATS relay (`eventRelay`: its state, backlog and lag), which never makes the service unready. No key needed, and not rate limited.
          */
         get: operations["ready"];
         put?: never;
