@@ -18,6 +18,7 @@
 //   BENCH_CONNECTIONS (64)     concurrent connections
 //   BENCH_WARMUP_SECONDS (3)   unmeasured load before each scenario (0: none)
 //   BENCH_START_TIMEOUT (120)  seconds for the service to answer, the CLI to finish
+//   BENCH_SCALE_SIZES          the project sizes of the "scale" scenarios (1000,100000,1000000)
 //   BENCH_SCENARIOS            only the scenarios whose names contain one of these
 //                              comma-separated strings (case-insensitive), e.g. "post" or "event"
 //   BENCH_STREAM_CLIENTS (100) SSE clients of the stream scenario
@@ -33,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { freshDatabase, withClient } from './lib/database.mjs';
 import { runLoad, stopCurrentLoad } from './lib/load.mjs';
 import { printReport } from './lib/report.mjs';
+import { scaleSummary } from './lib/scale.mjs';
 import { scenarios as allScenarios } from './lib/scenarios.mjs';
 import { describeExit, entries, mintApiKey, serviceEnv, startService } from './lib/service.mjs';
 import { BenchError, Cleanup, freePort, intFromEnv, liveChildren, log } from './lib/util.mjs';
@@ -95,7 +97,8 @@ async function main() {
       results.push(await runScenario(scenario, ctx, service, settings));
     }
 
-    printReport({ results, settings, environment, notes: ctx.notes });
+    printReport({ results, settings, environment, notes: [...ctx.notes, ...scaleSummary(results)] });
+    for (const line of scaleSummary(results)) console.log(line);
     const failed = results.some((result) => result.measured.non2xx > 0 || (result.warmup?.non2xx ?? 0) > 0);
     if (failed) log('some requests had no 2xx answer: exit code 1');
     const wrong = results.some((result) => result.problems.length > 0);

@@ -29,6 +29,7 @@
 import { performance } from 'node:perf_hooks';
 import { agentBody } from './agent-body.mjs';
 import { AnswerRecorder, ensureEvents, feedPositions, openStreams } from './events.mjs';
+import { scaleScenarios } from './scale.mjs';
 import { SEED, seedAgents } from './seed-agents.mjs';
 import { intFromEnv } from './util.mjs';
 
@@ -100,6 +101,7 @@ export const scenarios = [
     }),
   },
   streamScenario(),
+  ...scaleScenarios(),
 ];
 
 /**

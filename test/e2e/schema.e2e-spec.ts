@@ -30,9 +30,10 @@ describe('the schema', () => {
         FROM pg_index i
         JOIN pg_class t ON t.oid = i.indrelid
         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
-       WHERE i.indisprimary AND t.relname IN ('agents', 'agent_versions', 'idempotency_keys', 'agent_events', 'agent_event_horizons', 'agent_labels')
+       WHERE i.indisprimary AND t.relname IN ('agents', 'agent_versions', 'idempotency_keys', 'agent_events', 'agent_event_horizons', 'agent_labels', 'agent_counts')
        ORDER BY t.relname`);
     expect(primaryKeys).toEqual([
+      { table: 'agent_counts', first_column: 'project_id' },
       { table: 'agent_event_horizons', first_column: 'project_id' },
       { table: 'agent_events', first_column: 'project_id' },
       { table: 'agent_labels', first_column: 'project_id' },

@@ -105,12 +105,18 @@ export function listStatement(projectId: string, filter: AgentFilter, page: Page
   if (filter.metadata !== undefined) where.add(`metadata @> ${where.param(JSON.stringify(filter.metadata))}::jsonb`);
   const direction = page.order === 'desc' ? 'DESC' : 'ASC';
   const matching = where.sql;
+  const filtered = where.clauses.length > 1;
   if (page.after) {
     const before = page.order === 'desc' ? '<' : '>';
     where.add(`(created_at, id) ${before} (${where.param(page.after.createdAt)}::timestamptz, ${where.param(page.after.id)})`);
   }
+  // Without a filter, the project's live agents are counted already (agent_counts, kept by triggers in
+  // the same transactions): a sum of at most 16 rows however big the project, from the same snapshot.
+  const total = filtered
+    ? `SELECT count(*)::int AS total_count FROM agents WHERE ${matching}`
+    : `SELECT coalesce(sum(live), 0)::int AS total_count FROM agent_counts WHERE project_id = $1`;
   const sql = `SELECT total.total_count, page.*
-       FROM (SELECT count(*)::int AS total_count FROM agents WHERE ${matching}) AS total
+       FROM (${total}) AS total
        LEFT JOIN LATERAL (
          SELECT * FROM agents WHERE ${where.sql} ORDER BY created_at ${direction}, id ${direction} LIMIT ${page.limit + 1}
        ) AS page ON true
