@@ -63,11 +63,7 @@ describe('database faults under a steady stream of creates', () => {
 
   afterAll(async () => {
     tally.save();
-    if (service) {
-      service.signal('SIGTERM');
-      await within(service.exited, 6_000);
-      await service.kill();
-    }
+    await service?.stop(6_000);
     if (postgres) {
       signal(postgresProcesses(), 'SIGCONT');
       await within(postgres.stop().catch(() => {}), 15_000);

@@ -1,5 +1,5 @@
 import { statusHistogram, streamCreates, type CreateAttempt } from './support/create-stream.js';
-import { send, sleep, within } from './support/http.js';
+import { send, sleep } from './support/http.js';
 import { mintApiKey, startService, type MintedKey, type ServiceProcess } from './support/service-process.js';
 import { Tally } from './support/tally.js';
 import { loggedEvents, relayDiscrepancies, streamHolds, streamMessages, TestNatsServer } from '../support/nats-server.js';
@@ -54,11 +54,7 @@ describe('two instances publishing one log to NATS', () => {
 
   afterAll(async () => {
     tally.save();
-    for (const service of services) {
-      service.signal('SIGTERM');
-      await within(service.exited, 6_000);
-      await service.kill();
-    }
+    for (const service of services) await service.stop(6_000);
     await nats?.remove();
     await database?.drop();
   }, 30_000);

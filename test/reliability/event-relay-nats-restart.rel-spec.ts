@@ -1,5 +1,5 @@
 import { statusHistogram, streamCreates } from './support/create-stream.js';
-import { send, sleep, within } from './support/http.js';
+import { send, sleep } from './support/http.js';
 import { mintApiKey, startService, type MintedKey, type ServiceProcess } from './support/service-process.js';
 import { Tally } from './support/tally.js';
 import { loggedEvents, relayDiscrepancies, streamHolds, streamMessages, TestNatsServer } from '../support/nats-server.js';
@@ -35,11 +35,7 @@ describe('a NATS restart under a steady stream of creates', () => {
 
   afterAll(async () => {
     tally.save();
-    if (service) {
-      service.signal('SIGTERM');
-      await within(service.exited, 6_000);
-      await service.kill();
-    }
+    await service?.stop(6_000);
     await nats?.remove();
     await database?.drop();
   }, 30_000);

@@ -63,11 +63,7 @@ async function startPair(variables: Record<string, string>): Promise<Pair> {
 async function stopPair(pair: Pair | undefined): Promise<void> {
   if (!pair) return;
   await pair.balancer.stop();
-  for (const service of pair.services.values()) {
-    service.signal('SIGTERM');
-    await within(service.exited, SHUTDOWN_TIMEOUT_MS + 1_000);
-    await service.kill();
-  }
+  for (const service of pair.services.values()) await service.stop(SHUTDOWN_TIMEOUT_MS + 1_000);
 }
 
 /** The sum of http_requests_total over the series of this method and route, from one instance's /metrics. */

@@ -40,10 +40,9 @@ function pageStatement(filter: EventFilter): PreparedStatement<PageRow> {
 
 const PAGES = new Map<string, PreparedStatement<PageRow>>();
 
-const EVERY_PROJECT_AFTER = new PreparedStatement<EventRow>(
-  'agent_events_after',
-  `SELECT ${EVENT_COLUMNS} FROM agent_events WHERE position > $1::bigint ORDER BY agent_events.position LIMIT $2`,
-);
+/** Every project's events after $1, up to $2, in order: the live streams' read, and the NATS relay's (on its own connection). */
+export const EVERY_PROJECT_AFTER_SQL = `SELECT ${EVENT_COLUMNS} FROM agent_events WHERE position > $1::bigint ORDER BY agent_events.position LIMIT $2`;
+const EVERY_PROJECT_AFTER = new PreparedStatement<EventRow>('agent_events_after', EVERY_PROJECT_AFTER_SQL);
 const LAST_POSITION = new PreparedStatement<{ last_position: string }>(
   'agent_events_last_position',
   'SELECT last_position::text AS last_position FROM agent_event_counter',

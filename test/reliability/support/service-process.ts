@@ -26,6 +26,8 @@ export interface ServiceProcess {
   signal(name: NodeJS.Signals): void;
   /** SIGKILL if it is still running (cleanup after a failed test). */
   kill(): Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs` (cleanup after a test). */
+  stop(graceMs: number): Promise<void>;
 }
 
 /** The environment of the built service and its CLI: the given variables over a cleaned copy of ours. */
@@ -77,6 +79,11 @@ export async function startService(variables: Record<string, string>, startTimeo
     output: () => lines.slice(-60).join('\n'),
     signal: (name) => void child.kill(name),
     kill: () => killChild(child, exited, () => status),
+    stop: async (graceMs) => {
+      if (status === undefined) child.kill('SIGTERM');
+      await within(exited, graceMs);
+      await killChild(child, exited, () => status);
+    },
   };
   const deadline = Date.now() + startTimeoutMs;
   while (Date.now() < deadline && status === undefined) {

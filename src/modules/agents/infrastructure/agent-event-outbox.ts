@@ -6,7 +6,7 @@ import { toAgentView } from '../interface/http/agent.response.js';
  * The outbox's columns a change writes (the sequencer adds the position after commit), and the
  * order of their values in eventValues.
  */
-export const EVENT_COLUMNS = 'project_id, id, type, subject, workspace_id, time, data';
+export const OUTBOX_COLUMNS = 'project_id, id, type, subject, workspace_id, time, data';
 export const EVENT_VALUE_COUNT = 7;
 
 /** The placeholders of one event's values, from `$first` on, as eventValues orders them. */
@@ -14,7 +14,7 @@ export function eventPlaceholders(first: number): string {
   return `$${first}, $${first + 1}, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5}::timestamptz, $${first + 6}::json`;
 }
 
-export const INSERT_EVENT = `INSERT INTO agent_events (${EVENT_COLUMNS}) VALUES (${eventPlaceholders(1)})`;
+export const INSERT_EVENT = `INSERT INTO agent_events (${OUTBOX_COLUMNS}) VALUES (${eventPlaceholders(1)})`;
 
 /** A new event id: "evt_" and 128 random bits. */
 function newEventId(): string {

@@ -10,7 +10,7 @@ import { AgentIdConflictError, AgentVersionNotFoundError, LabelNotFoundError } f
 import { createdEvent, deletedEvent, labelEvent, updatedEvent, type AgentEvent, type ChangeOrigin } from '../domain/agent-event.js';
 import { AgentRepository, type LabelMove, type ModifyOptions, type VersionLookup } from '../domain/agent.repository.js';
 import type { VersionRef } from '../domain/version-ref.js';
-import { EVENT_COLUMNS, eventPlaceholders, eventValues, INSERT_EVENT } from './agent-event-outbox.js';
+import { OUTBOX_COLUMNS, eventPlaceholders, eventValues, INSERT_EVENT } from './agent-event-outbox.js';
 import {
   AGENT_COLUMNS, parameterOf, toDomain, toLabel, toPersistence, toVersion, type AgentLabelRow, type AgentRow, type AgentVersionRow,
 } from './agent.mapper.js';
@@ -27,7 +27,7 @@ const PROJECT = parameterOf('projectId');
 const INSERT = new PreparedStatement(
   'agent_insert',
   `WITH agent AS (INSERT INTO agents (${COLUMNS}) VALUES (${PARAMETERS}) RETURNING project_id, id, version, created_at),
-   event AS (INSERT INTO agent_events (${EVENT_COLUMNS}) SELECT ${eventPlaceholders(AGENT_COLUMNS.length + 3)} FROM agent)
+   event AS (INSERT INTO agent_events (${OUTBOX_COLUMNS}) SELECT ${eventPlaceholders(AGENT_COLUMNS.length + 3)} FROM agent)
    INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at, created_by)
    SELECT project_id, id, 1, version, ${FIRST_VERSION_PARAMETER}, created_at, ${FIRST_VERSION_AUTHOR} FROM agent`,
 );

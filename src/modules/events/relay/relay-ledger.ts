@@ -1,5 +1,6 @@
 import { formatPosition } from '../event-position.js';
-import { EVENT_COLUMNS, toStoredEvent, type EventRow, type StoredEvent } from '../stored-event.js';
+import { EVERY_PROJECT_AFTER_SQL } from '../event-log.js';
+import { toStoredEvent, type EventRow, type StoredEvent } from '../stored-event.js';
 import type { LeaderConnection } from './leader-connection.js';
 
 export interface RelayLag {
@@ -29,10 +30,7 @@ export class RelayLedger {
   }
 
   async eventsAfter(position: string, limit: number): Promise<StoredEvent[]> {
-    const rows = await this.connection.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM agent_events WHERE position > $1::bigint ORDER BY agent_events.position LIMIT $2`,
-      [position, limit],
-    );
+    const rows = await this.connection.query<EventRow>(EVERY_PROJECT_AFTER_SQL, [position, limit]);
     return rows.map(toStoredEvent);
   }
 
