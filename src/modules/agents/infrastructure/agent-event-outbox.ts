@@ -3,18 +3,17 @@ import type { AgentEvent, ChangeOrigin } from '../domain/agent-event.js';
 import { toAgentView } from '../interface/http/agent.response.js';
 
 /**
- * The outbox's columns a change writes (the sequencer adds the position after commit), and the
- * order of their values in eventValues.
+ * The outbox's columns a change writes, with their types, in the order of eventValues' values
+ * (the sequencer adds the position after commit).
  */
-export const OUTBOX_COLUMNS = 'project_id, id, type, subject, workspace_id, time, data';
-export const EVENT_VALUE_COUNT = 7;
+export const OUTBOX_COLUMN_TYPES = [
+  ['project_id', 'text'], ['id', 'text'], ['type', 'text'], ['subject', 'text'],
+  ['workspace_id', 'text'], ['time', 'timestamptz'], ['data', 'json'],
+] as const;
 
-/** The placeholders of one event's values, from `$first` on, as eventValues orders them. */
-export function eventPlaceholders(first: number): string {
-  return `$${first}, $${first + 1}, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5}::timestamptz, $${first + 6}::json`;
-}
+export const OUTBOX_COLUMNS = OUTBOX_COLUMN_TYPES.map(([name]) => name).join(', ');
 
-export const INSERT_EVENT = `INSERT INTO agent_events (${OUTBOX_COLUMNS}) VALUES (${eventPlaceholders(1)})`;
+export const INSERT_EVENT = `INSERT INTO agent_events (${OUTBOX_COLUMNS}) VALUES (${OUTBOX_COLUMN_TYPES.map(([, type], index) => `$${index + 1}::${type}`).join(', ')})`;
 
 /** A new event id: "evt_" and 128 random bits. */
 function newEventId(): string {

@@ -1,36 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { uniqueViolationOf } from '../../../shared/database/pg-errors.js';
 import { PreparedStatement } from '../../../shared/database/prepared-statement.js';
-import { currentManager, inTransaction, joinOrBeginTransaction } from '../../../shared/database/transaction-context.js';
+import { StatementBatches } from '../../../shared/database/statement-batches.js';
+import { activeTransaction, currentManager, inTransaction, joinOrBeginTransaction } from '../../../shared/database/transaction-context.js';
 import type { Agent } from '../domain/agent.js';
 import type { AgentLabel } from '../domain/agent-label.js';
 import { authorOf, type AgentVersion } from '../domain/agent-version.js';
 import { AgentIdConflictError, AgentVersionNotFoundError, LabelNotFoundError } from '../domain/agent.errors.js';
-import { createdEvent, deletedEvent, labelEvent, updatedEvent, type AgentEvent, type ChangeOrigin } from '../domain/agent-event.js';
+import { deletedEvent, labelEvent, updatedEvent, type AgentEvent, type ChangeOrigin } from '../domain/agent-event.js';
 import { AgentRepository, type LabelMove, type ModifyOptions, type VersionLookup } from '../domain/agent.repository.js';
 import type { VersionRef } from '../domain/version-ref.js';
-import { OUTBOX_COLUMNS, eventPlaceholders, eventValues, INSERT_EVENT } from './agent-event-outbox.js';
+import { eventValues, INSERT_EVENT } from './agent-event-outbox.js';
+import { agentInsertRow, agentKey, INSERT_AGENTS, insertParameters, type AgentInsertRow } from './agent-insert.statement.js';
 import {
   AGENT_COLUMNS, parameterOf, toDomain, toLabel, toPersistence, toVersion, type AgentLabelRow, type AgentRow, type AgentVersionRow,
 } from './agent.mapper.js';
 
 // Every statement's text is derived once, here, from the entity's columns (AGENT_COLUMNS): the
-// parameters are toPersistence's values in that order, then (inserts) the first version's configuration and author.
+// parameters are toPersistence's values in that order.
 const COLUMNS = AGENT_COLUMNS.map((column) => column.name).join(', ');
 const PARAMETERS = AGENT_COLUMNS.map((column, index) => `$${index + 1}::${column.sqlType}`).join(', ');
-const FIRST_VERSION_PARAMETER = `$${AGENT_COLUMNS.length + 1}::jsonb`;
-const FIRST_VERSION_AUTHOR = `$${AGENT_COLUMNS.length + 2}::jsonb`;
 const PROJECT = parameterOf('projectId');
-// The agent, its first version (1, the agent's version) and its created event in one statement: one
-// round trip. (A default agent's insert first clears the old default, under LOCK_DEFAULT_MOVES.)
-const INSERT = new PreparedStatement(
-  'agent_insert',
-  `WITH agent AS (INSERT INTO agents (${COLUMNS}) VALUES (${PARAMETERS}) RETURNING project_id, id, version, created_at),
-   event AS (INSERT INTO agent_events (${OUTBOX_COLUMNS}) SELECT ${eventPlaceholders(AGENT_COLUMNS.length + 3)} FROM agent)
-   INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at, created_by)
-   SELECT project_id, id, 1, version, ${FIRST_VERSION_PARAMETER}, created_at, ${FIRST_VERSION_AUTHOR} FROM agent`,
-);
 // Moving the default flag to an agent is serialised per project: every move takes this lock, held
 // until its transaction ends, before it locks or clears any agent row. A lock in the same
 // statement would not do: a statement's snapshot is taken before it waits, so it would miss the
@@ -86,37 +76,43 @@ const UPSERT_LABEL = `
   RETURNING name, version, updated_at`;
 const DELETE_LABEL = 'DELETE FROM agent_labels WHERE project_id = $1 AND agent_id = $2 AND name = $3 RETURNING name';
 
-const PRIMARY_KEY = 'agents_pkey';
-
 @Injectable()
 export class TypeOrmAgentRepository extends AgentRepository {
+  // Creates outside a transaction, batched per event-loop turn (statement-batches.ts).
+  private readonly batchedInserts = new StatementBatches<AgentInsertRow, boolean>(
+    (rows) => this.insertRows(rows),
+    (row) => agentKey(row.projectId, row.id),
+  );
+
   constructor(private readonly dataSource: DataSource) {
     super();
   }
 
   async insert(agent: Agent, origin: ChangeOrigin): Promise<void> {
-    const values = [
-      ...toPersistence(agent),
-      JSON.stringify(agent.recordedVersion!.configuration),
-      JSON.stringify(authorOf(origin)),
-      ...eventValues(createdEvent(agent), origin),
-    ];
-    try {
-      if (!agent.isDefault) {
-        await INSERT.run(this.dataSource, values);
-      } else {
-        // A transaction for the lock (the request's own, when it has one, e.g. an idempotent one).
-        // The old default loses the flag before the insert: one default per project at every moment.
-        await joinOrBeginTransaction(this.dataSource, async (manager) => {
-          await LOCK_DEFAULT_MOVES.run(this.dataSource, [agent.projectId]);
-          await this.clearOtherDefault(manager, agent, origin);
-          await INSERT.run(this.dataSource, values);
-        });
-      }
-    } catch (error) {
-      if (uniqueViolationOf(error)?.constraint === PRIMARY_KEY) throw new AgentIdConflictError(agent.id);
-      throw error;
+    const row = agentInsertRow(agent, origin);
+    let inserted: boolean;
+    if (agent.isDefault) {
+      // A transaction for the lock (the request's own, when it has one, e.g. an idempotent one).
+      // The old default loses the flag before the insert: one default per project at every moment;
+      // a conflict is thrown inside, so that the old default keeps it.
+      inserted = await joinOrBeginTransaction(this.dataSource, async (manager) => {
+        await LOCK_DEFAULT_MOVES.run(this.dataSource, [agent.projectId]);
+        await this.clearOtherDefault(manager, agent, origin);
+        const [alone] = await this.insertRows([row]);
+        if (!alone) throw new AgentIdConflictError(agent.id);
+        return alone;
+      });
+    } else {
+      // A request's own transaction (an idempotent create) is not shared with others' inserts.
+      [inserted] = activeTransaction() ? await this.insertRows([row]) : [await this.batchedInserts.add(row)];
     }
+    if (!inserted) throw new AgentIdConflictError(agent.id);
+  }
+
+  /** Whether each row was inserted (false: its id was taken). */
+  private async insertRows(rows: readonly AgentInsertRow[]): Promise<boolean[]> {
+    const inserted = new Set((await INSERT_AGENTS.run(this.dataSource, insertParameters(rows))).map((row) => agentKey(row.project_id, row.id)));
+    return rows.map((row) => inserted.has(agentKey(row.projectId, row.id)));
   }
 
   async findById(projectId: string, id: string): Promise<Agent | null> {
