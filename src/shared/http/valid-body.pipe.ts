@@ -1,6 +1,7 @@
 import type { PipeTransform } from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { compileDto, type CompiledDto } from './compiled-dto.js';
 import { inspectJson } from './inspect-json.js';
 import { RequestValidationError, type Problem } from './request-validation.error.js';
 
@@ -17,16 +18,25 @@ export interface ValidBodyOptions {
  * strings and keys, wrong types (never coerced), missing and unknown fields.
  */
 export class ValidBody<T extends object> implements PipeTransform<unknown, T> {
+  /** The valid body's short way (compiled-dto.ts); class-validator's is the one that reports. */
+  private readonly compiled: CompiledDto<T> | null;
+
   constructor(
     private readonly dto: ClassConstructor<T>,
     private readonly options: ValidBodyOptions = {},
-  ) {}
+  ) {
+    this.compiled = compileDto(dto);
+  }
 
   transform(body: unknown): T {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new RequestValidationError([{ loc: ['body'], msg: 'Input should be a JSON object', type: 'model_attributes_type' }]);
     }
     const unsafe = inspectJson(body, ['body']);
+    if (unsafe.length === 0) {
+      const valid = this.compiled?.(body as Record<string, unknown>);
+      if (valid) return valid;
+    }
     // A field holding an unsafe value is reported once and kept away from the transformer.
     const unsafeFields = new Set(unsafe.map((problem) => problem.loc[1]));
     const safe = unsafe.length === 0 ? body : omit(body as Record<string, unknown>, unsafeFields);
