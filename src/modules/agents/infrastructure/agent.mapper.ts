@@ -50,9 +50,15 @@ export function parameterOf(property: AgentColumnProperty): string {
 /** A row as TypeORM or node-postgres returns it: the entity's columns under their column names. */
 export type AgentRow = Readonly<Record<string, unknown>>;
 
+const TIME_COLUMNS: ReadonlySet<AgentColumnProperty> = new Set(AGENT_COLUMNS.filter((column) => column.sqlType === 'timestamptz').map((column) => column.property));
+
+/** A row as node-postgres parses it, or as row_to_json writes it (its times are ISO strings then). */
 export function toDomain(row: AgentRow): Agent {
   const props: Partial<Record<AgentColumnProperty, unknown>> = {};
-  for (const column of AGENT_COLUMNS) props[column.property] = row[column.name];
+  for (const column of AGENT_COLUMNS) {
+    const value = row[column.name];
+    props[column.property] = typeof value === 'string' && TIME_COLUMNS.has(column.property) ? new Date(value) : value;
+  }
   // Every column of AGENT_COLUMNS, which holds one per field of the aggregate (checked above).
   return Agent.reconstitute(props as AgentProps);
 }

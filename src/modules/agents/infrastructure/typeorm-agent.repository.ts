@@ -34,9 +34,11 @@ const LOCK_DEFAULT_MOVES = new PreparedStatement(
 );
 // By primary key only: with `deleted_at IS NULL` in the statement, PostgreSQL's generic plan for
 // it may pick the partial list index and scan the whole project. Deleted rows are skipped below.
-const FIND = new PreparedStatement<AgentRow>(
+// The row as one JSON column: node-postgres describes and parses one field instead of 23 (GET's
+// hottest work in pg); toDomain reads it as it reads a row.
+const FIND = new PreparedStatement<{ agent: AgentRow }>(
   'agent_find',
-  'SELECT * FROM agents WHERE project_id = $1 AND id = $2',
+  'SELECT row_to_json(agents) AS agent FROM agents WHERE project_id = $1 AND id = $2',
 );
 const LOCK_LIVE = 'SELECT * FROM agents WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE';
 const UPDATE = `UPDATE agents SET (${COLUMNS}) = (${PARAMETERS}) WHERE project_id = ${PROJECT} AND id = ${parameterOf('id')}`;
@@ -116,8 +118,8 @@ export class TypeOrmAgentRepository extends AgentRepository {
   }
 
   async findById(projectId: string, id: string): Promise<Agent | null> {
-    const [row] = await FIND.run(this.dataSource, [projectId, id]);
-    return row && row.deleted_at === null ? toDomain(row) : null;
+    const [found] = await FIND.run(this.dataSource, [projectId, id]);
+    return found && found.agent.deleted_at === null ? toDomain(found.agent) : null;
   }
 
   /**
