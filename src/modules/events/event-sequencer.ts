@@ -8,7 +8,7 @@ export const EVENTS_CHANNEL = 'agent_events';
 /** How often an idle sequencer looks for events to number (one index probe). */
 const EVERY_MS = 50;
 /** Events numbered per run; a longer backlog takes several runs, back to back. */
-const BATCH = 1_000;
+export const BATCH = 1_000;
 
 const ANY_PENDING = 'SELECT 1 FROM agent_events WHERE position IS NULL LIMIT 1';
 // The counter's row lock makes the runs of every instance one at a time, and is taken in a
@@ -18,12 +18,12 @@ const ANY_PENDING = 'SELECT 1 FROM agent_events WHERE position IS NULL LIMIT 1';
 const LOCK_COUNTER = 'SELECT last_position FROM agent_event_counter FOR UPDATE SKIP LOCKED';
 // Each pending event is found by its primary key: the planner, given a young outbox's statistics,
 // would rather hash the whole table, which costs a run more as the table grows.
-const INDEXED_JOINS_ONLY = 'SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off';
+export const INDEXED_JOINS_ONLY = 'SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off';
 // Committed, unnumbered events, in the order they were written (seq): the order of one agent's
 // changes, since each waited for the row lock of the one before, which committed before it wrote.
 // The data-modifying CTEs all see the counter as it was before this statement (one row: a scalar
 // subquery, not a join the planner would estimate at thousands of rows).
-const NUMBER_PENDING = `
+export const NUMBER_PENDING = `
   WITH pending AS (
     SELECT project_id, seq, row_number() OVER (ORDER BY seq) AS n
       FROM (SELECT project_id, seq FROM agent_events WHERE position IS NULL ORDER BY seq LIMIT $1) AS oldest),
