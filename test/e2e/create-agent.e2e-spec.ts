@@ -267,6 +267,19 @@ describe('POST /v1/agents', () => {
       expect(await defaults()).toHaveLength(1);
     });
 
+    it('leaves the flag where it was when a new default is refused for a taken id, and records nothing of it', async () => {
+      expect((await post(agentBody({ id: 'holder', isDefault: true }), service)).status).toBe(201);
+      expect((await post(agentBody({ id: 'taken' }), service)).status).toBe(201);
+      const events = async () => Number((await t.dataSource.query('SELECT count(*) AS n FROM agent_events WHERE project_id = $1', [service.projectId]))[0].n);
+      const before = await events();
+      // The move clears holder's flag first; the refused insert must take that back with it.
+      const answer = await post(agentBody({ id: 'taken', name: 'Taken id', isDefault: true }), service);
+      expect(answer.status).toBe(409);
+      expect(answer.body.code).toBe('agent_id_conflict');
+      expect(await defaults()).toEqual(['holder']);
+      expect(await events()).toBe(before);
+    });
+
     it('lets an internal key create an agent for another user', async () => {
       const answer = await post(agentBody({ user_id: 'usr_other' }), service);
       expect(answer.status).toBe(201);

@@ -1,11 +1,3 @@
-/** SQLSTATE 23505 of node-postgres, whether raw or wrapped by TypeORM's QueryFailedError. */
-export function uniqueViolationOf(error: unknown): { constraint: string } | null {
-  const driverError = (error as { driverError?: unknown })?.driverError ?? error;
-  const { code, constraint } = (driverError ?? {}) as { code?: unknown; constraint?: unknown };
-  if (code !== '23505') return null;
-  return { constraint: typeof constraint === 'string' ? constraint : '' };
-}
-
 // SQLSTATE classes and codes that say "the database cannot serve now", not "this request is wrong":
 // 08 connection exception, 53 insufficient resources, 57P01-57P03 shutdown / cannot connect now,
 // 57014 query cancelled (the statement timeout).
