@@ -12,8 +12,8 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
  *
  * It only answers "valid, and here is the instance plainToInstance would make" or "ask
  * class-validator": a body it does not pass goes the full way, which writes the 422. A DTO using
- * anything it does not follow (async or conditional rules, nested arrays, class-transformer
- * transforms) is not compiled at all (`compileDto` returns null).
+ * anything it does not follow (async rules, a rule's own validateIf, a nested DTO without @Type,
+ * class-transformer transforms) is not compiled at all (`compileDto` returns null).
  */
 export type CompiledDto<T> = (body: Record<string, unknown>) => T | null;
 
