@@ -1,6 +1,6 @@
 import { Agent } from '../../src/modules/agents/domain/agent.js';
 import { AgentRepository } from '../../src/modules/agents/domain/agent.repository.js';
-import { agentBody, call, type HttpAnswer } from '../support/http.js';
+import { agentBody, call, inParallel, type HttpAnswer } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import type { Tenant } from '../support/tenants.js';
 
@@ -11,7 +11,6 @@ import type { Tenant } from '../support/tenants.js';
 const PARALLEL = 60;
 const TIMEOUT_MS = 60_000;
 
-const inParallel = <T>(count: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: count }, (_, i) => make(i)));
 const statusesOf = (answers: readonly HttpAnswer[]) => answers.map((answer) => answer.status);
 
 describe('creates written in batches', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { agentBody, call, type HttpAnswer } from '../support/http.js';
+import { agentBody, call, inParallel, type HttpAnswer } from '../support/http.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import type { Tenant } from '../support/tenants.js';
 
@@ -12,8 +12,6 @@ const PARALLEL = 60;
 const TIMEOUT_MS = 120_000;
 const INTERNAL = ['agents:read', 'agents:write', 'internal'] as const;
 
-/** `count` calls of `make(i)`, all sent at once. */
-const inParallel = <T>(count: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: count }, (_, i) => make(i)));
 
 /** How many answers had each status ("201", "500 internal_error"): a short failure message. */
 function statuses(answers: readonly HttpAnswer[]): Record<string, number> {

@@ -41,3 +41,8 @@ export function agentBody(overrides: Record<string, unknown> = {}): Record<strin
 export function errorBody(status: number, detail: string, code: string): Record<string, string> {
   return { detail, code, error: STATUS_CODES[status]!, message: detail };
 }
+
+/** `count` calls of `make(i)`, all sent at once. */
+export function inParallel<T>(count: number, make: (i: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => make(i)));
+}
