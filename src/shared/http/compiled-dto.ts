@@ -68,9 +68,9 @@ export function compileDto<T extends object>(dto: ClassConstructor<T>): Compiled
   const nestedOf = new Map(plans.filter((plan) => plan.nested !== null).map((plan) => [plan.name, plan.nested!]));
 
   return (body) => {
-    for (const key of Object.keys(body)) if (!known.has(key)) return null; // whitelist, forbidNonWhitelisted
     const instance = new dto() as Record<string, unknown>;
     for (const key of Object.keys(body)) {
+      if (!known.has(key)) return null; // whitelist, forbidNonWhitelisted
       const value = body[key];
       const nested = nestedOf.get(key);
       if (nested === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) instance[key] = value;

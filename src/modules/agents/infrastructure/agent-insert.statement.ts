@@ -2,8 +2,8 @@ import { PreparedStatement } from '../../../shared/database/prepared-statement.j
 import type { Agent } from '../domain/agent.js';
 import { createdEvent, type ChangeOrigin } from '../domain/agent-event.js';
 import { authorOf } from '../domain/agent-version.js';
-import { eventValues, OUTBOX_COLUMN_TYPES } from './agent-event-outbox.js';
-import { AGENT_COLUMNS, toPersistence } from './agent.mapper.js';
+import { eventValues, OUTBOX_COLUMN_TYPES, OUTBOX_COLUMNS } from './agent-event-outbox.js';
+import { AGENT_COLUMN_LIST, AGENT_COLUMNS, toPersistence } from './agent.mapper.js';
 
 /** One agent to insert: its columns, its first version's and its created event's, in INPUT's order. */
 export interface AgentInsertRow {
@@ -56,7 +56,7 @@ export const INSERT_AGENTS = new PreparedStatement<{ project_id: string; id: str
      SELECT * FROM ROWS FROM (${INPUT.map((column, index) => `${column.elements}($${index + 1}::json)`).join(', ')})
        WITH ORDINALITY AS input(${INPUT.map((column) => column.name).join(', ')}, ordinality)),
    agent AS (
-     INSERT INTO agents (${AGENT_COLUMNS.map((column) => column.name).join(', ')})
+     INSERT INTO agents (${AGENT_COLUMN_LIST})
      SELECT ${AGENT_INPUT.map((column) => column.read).join(', ')} FROM input
      ON CONFLICT (project_id, id) DO NOTHING
      RETURNING project_id, id),
@@ -65,7 +65,7 @@ export const INSERT_AGENTS = new PreparedStatement<{ project_id: string; id: str
      INSERT INTO agent_versions (project_id, agent_id, number, version, configuration, created_at, created_by)
      SELECT project_id, id, 1, version, ${read('first_configuration')}, ${read('created_at')}, ${read('first_author')} FROM inserted),
    event AS (
-     INSERT INTO agent_events (${OUTBOX_COLUMN_TYPES.map(([name]) => name).join(', ')})
+     INSERT INTO agent_events (${OUTBOX_COLUMNS})
      SELECT ${EVENT_INPUT.map((column) => column.read).join(', ')} FROM inserted ORDER BY ordinality)
    SELECT project_id, id FROM agent`,
 );

@@ -38,6 +38,9 @@ export const AGENT_COLUMNS: readonly AgentColumn[] = getMetadataArgsStorage()
     sqlType: `${String(column.options.type)}${column.options.array ? '[]' : ''}`,
   }));
 
+/** AGENT_COLUMNS' names, as a statement's column list. */
+export const AGENT_COLUMN_LIST = AGENT_COLUMNS.map((column) => column.name).join(', ');
+
 const JSON_COLUMNS: ReadonlySet<AgentColumnProperty> = new Set(AGENT_COLUMNS.filter((column) => column.sqlType === 'jsonb').map((column) => column.property));
 
 /** The placeholder (`$n`) of a column in the parameters of toPersistence. */

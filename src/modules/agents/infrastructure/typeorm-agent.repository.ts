@@ -13,12 +13,11 @@ import type { VersionRef } from '../domain/version-ref.js';
 import { eventValues, INSERT_EVENT } from './agent-event-outbox.js';
 import { agentInsertRow, agentKey, INSERT_AGENTS, insertParameters, type AgentInsertRow } from './agent-insert.statement.js';
 import {
-  AGENT_COLUMNS, parameterOf, toDomain, toLabel, toPersistence, toVersion, type AgentLabelRow, type AgentRow, type AgentVersionRow,
+  AGENT_COLUMN_LIST, AGENT_COLUMNS, parameterOf, toDomain, toLabel, toPersistence, toVersion, type AgentLabelRow, type AgentRow, type AgentVersionRow,
 } from './agent.mapper.js';
 
 // Every statement's text is derived once, here, from the entity's columns (AGENT_COLUMNS): the
 // parameters are toPersistence's values in that order.
-const COLUMNS = AGENT_COLUMNS.map((column) => column.name).join(', ');
 const PARAMETERS = AGENT_COLUMNS.map((column, index) => `$${index + 1}::${column.sqlType}`).join(', ');
 const PROJECT = parameterOf('projectId');
 // Moving the default flag to an agent is serialised per project: every move takes this lock, held
@@ -41,7 +40,7 @@ const FIND = new PreparedStatement<{ agent: AgentRow }>(
   'SELECT row_to_json(agents) AS agent FROM agents WHERE project_id = $1 AND id = $2',
 );
 const LOCK_LIVE = 'SELECT * FROM agents WHERE project_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE';
-const UPDATE = `UPDATE agents SET (${COLUMNS}) = (${PARAMETERS}) WHERE project_id = ${PROJECT} AND id = ${parameterOf('id')}`;
+const UPDATE = `UPDATE agents SET (${AGENT_COLUMN_LIST}) = (${PARAMETERS}) WHERE project_id = ${PROJECT} AND id = ${parameterOf('id')}`;
 // Times never go backwards, even when another instance's clock ran ahead: GREATEST with the stored one.
 // The old default, as it is once it lost the flag: its agent.updated event is made of it.
 const CLEAR_OTHER_DEFAULT = `
