@@ -1,5 +1,6 @@
 // The built service (dist/src/main.js) as a child process, and its CLI for the API key.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { BenchError, isAlive, log, runCommand, signal, sleep, Tail, waitFor } from './util.mjs';
 
 const SERVICE_ENTRY = 'dist/src/main.js';
@@ -8,6 +9,12 @@ const CLI_ENTRY = 'dist/src/cli/main.js';
 const OVERRIDDEN = ['DATABASE_URL', 'EMBEDDED_PG_DIR', 'EMBEDDED_PG_PORT', 'PORT', 'HOST', 'RATE_LIMIT_PER_MINUTE'];
 
 export const entries = { service: SERVICE_ENTRY, cli: CLI_ENTRY };
+
+/** The V8 flags of `npm run start:prod` (package.json): the service is measured as it is run. */
+function productionNodeFlags(root) {
+  const { scripts } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
+  return scripts['start:prod'].split(/\s+/).filter((word) => word.startsWith('--'));
+}
 
 /**
  * The environment of the service and of the CLI: ours over the inherited one. No rate limit
@@ -20,13 +27,13 @@ export function serviceEnv(databaseEnv, port) {
 }
 
 /**
- * Spawns `node dist/src/main.js` in a process group of its own (Ctrl-C in the terminal reaches
+ * Spawns `node dist/src/main.js` (with start:prod's V8 flags) in a process group of its own (Ctrl-C in the terminal reaches
  * the benchmark only, which then stops the service in order), registers its stop with
  * `cleanup`, and resolves once it answers HTTP on 127.0.0.1:port.
  */
 export async function startService({ root, env, port, startTimeoutMs, cleanup }) {
   const tail = new Tail(80);
-  const child = spawn(process.execPath, [SERVICE_ENTRY], {
+  const child = spawn(process.execPath, [...productionNodeFlags(root), SERVICE_ENTRY], {
     cwd: root,
     env,
     detached: true,

@@ -179,7 +179,13 @@ describe('the Dockerfile', () => {
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n? *CMD .*\/health\/ready/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/src\/main\.js"\]$/m);
+  });
+
+  it("runs node itself as PID 1, with the V8 flags of package.json's start:prod", () => {
+    const startProd: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'];
+    expect(startProd).toMatch(/^node (--\S+ )+dist\/src\/main\.js$/);
+    const cmd = dockerfile.match(/^CMD (\[.*\])$/m)?.[1];
+    expect(JSON.parse(cmd ?? 'null')).toEqual(startProd.split(' '));
   });
 
   it('names files the build writes: the service and the CLI the compose header uses', () => {
