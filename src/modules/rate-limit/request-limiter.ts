@@ -1,5 +1,5 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Environment } from '../../config/environment.js';
 
@@ -16,29 +16,27 @@ export interface LimitVerdict {
  * Requests per API key per minute (rate-limiter-flexible): in memory for one instance, in Redis
  * when REDIS_URL is set so that every instance counts against the same limit. If Redis fails,
  * each instance falls back to counting in its own memory rather than refusing or waving through.
+ * The Redis client (ioredis) is loaded only then: a service without Redis does not keep it in memory.
  */
 @Injectable()
-export class RequestLimiter implements OnApplicationShutdown {
+export class RequestLimiter implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RequestLimiter.name);
-  private readonly limiter: RateLimiterAbstract | null;
-  private readonly redis: Redis | null = null;
+  private limiter: RateLimiterAbstract | null;
+  private redis: Redis | null = null;
   readonly limit: number;
 
-  constructor(environment: Environment) {
+  constructor(private readonly environment: Environment) {
     this.limit = environment.rateLimitPerMinute;
-    if (this.limit === 0) {
-      this.limiter = null;
-      return;
-    }
-    const options = { points: this.limit, duration: WINDOW_SECONDS, keyPrefix: 'agents-api:rate' };
-    const inMemory = new RateLimiterMemory(options);
-    if (!environment.redisUrl) {
-      this.limiter = inMemory;
-      return;
-    }
-    this.redis = new Redis(environment.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    this.limiter = this.limit === 0 ? null : new RateLimiterMemory(this.options());
+  }
+
+  /** Before the service listens (Nest awaits it): the shared limiter, when REDIS_URL is set. */
+  async onModuleInit(): Promise<void> {
+    if (this.limiter === null || !this.environment.redisUrl) return;
+    const { Redis } = await import('ioredis');
+    this.redis = new Redis(this.environment.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
     this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
-    this.limiter = new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: inMemory });
+    this.limiter = new RateLimiterRedis({ ...this.options(), storeClient: this.redis, insuranceLimiter: this.limiter });
   }
 
   get enabled(): boolean {
@@ -56,6 +54,10 @@ export class RequestLimiter implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis?.quit().catch(() => this.redis?.disconnect());
+  }
+
+  private options() {
+    return { points: this.limit, duration: WINDOW_SECONDS, keyPrefix: 'agents-api:rate' };
   }
 
   private verdict(allowed: boolean, result: RateLimiterRes): LimitVerdict {
