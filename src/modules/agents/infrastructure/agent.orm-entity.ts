@@ -12,10 +12,10 @@ import type { ReasoningEffort } from '../domain/reasoning-effort.js';
 @Entity({ name: 'agents' })
 @Index('agents_one_default_per_project', ['projectId'], { unique: true, where: 'is_default' })
 @Index('agents_project_created', ['projectId', 'createdAt', 'id'], { where: 'deleted_at IS NULL' })
-// GIN indexes with operator classes (trigrams for q, jsonb_path_ops for metadata), which an entity
-// cannot describe: made by the agent-search-indexes migration, left alone by the schema builder.
+// GIN indexes an entity cannot describe (trigrams for q, an expression's tokens for metadata): made
+// by the agent-search-indexes and agent-metadata-tokens migrations, left alone by the schema builder.
 @Index('agents_name_trigrams', { synchronize: false })
-@Index('agents_metadata', { synchronize: false })
+@Index('agents_metadata_tokens', { synchronize: false })
 export class AgentOrmEntity {
   @PrimaryColumn('text', { name: 'project_id', primaryKeyConstraintName: 'agents_pkey' })
   @ForeignKey(() => ProjectOrmEntity, 'id', { onDelete: 'CASCADE', name: 'agents_project_fk' })

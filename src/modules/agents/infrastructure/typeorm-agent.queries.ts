@@ -94,15 +94,21 @@ export class TypeOrmAgentQueries extends AgentQueries {
  */
 export function listStatement(projectId: string, filter: AgentFilter, page: PageRequest<AgentCursor>): { sql: string; values: unknown[] } {
   const where = new Conditions();
-  where.add(`project_id = ${where.param(projectId)} AND deleted_at IS NULL`);
+  const project = where.param(projectId);
+  where.add(`project_id = ${project} AND deleted_at IS NULL`);
   if (filter.model !== undefined) where.add(`model = ${where.param(filter.model)}`);
   if (filter.isActive !== undefined) where.add(`is_active = ${where.param(filter.isActive)}`);
   if (filter.isDefault !== undefined) where.add(`is_default = ${where.param(filter.isDefault)}`);
   if (filter.skill !== undefined) where.add(`enabled_skills @> ARRAY[${where.param(filter.skill)}]::text[]`);
   // agents_name_trigrams answers this (for three characters or more).
   if (filter.q !== undefined) where.add(`name ILIKE ${where.param(`%${escapeLike(filter.q)}%`)} ESCAPE '\\'`);
-  // Containment, which agents_metadata answers: each key holds exactly its string.
-  if (filter.metadata !== undefined) where.add(`metadata @> ${where.param(JSON.stringify(filter.metadata))}::jsonb`);
+  // Each key holds exactly its string: agents_metadata_tokens finds the project's agents that hold
+  // every pair (the tokens of the agent and of the filter, as the migration makes them), and the
+  // containment is then checked on the row itself.
+  if (filter.metadata !== undefined) {
+    const pairs = where.param(JSON.stringify(filter.metadata));
+    where.add(`agent_metadata_tokens(project_id, metadata) @> agent_metadata_tokens(${project}, ${pairs}::jsonb) AND metadata @> ${pairs}::jsonb`);
+  }
   const direction = page.order === 'desc' ? 'DESC' : 'ASC';
   const matching = where.sql;
   const filtered = where.clauses.length > 1;
