@@ -27,9 +27,9 @@ export function serviceEnv(databaseEnv, port) {
 }
 
 /**
- * Spawns `node dist/src/main.js` (with start:prod's V8 flags) in a process group of its own (Ctrl-C in the terminal reaches
- * the benchmark only, which then stops the service in order), registers its stop with
- * `cleanup`, and resolves once it answers HTTP on 127.0.0.1:port.
+ * Spawns `node dist/src/main.js`, with start:prod's V8 flags, in a process group of its own
+ * (Ctrl-C in the terminal reaches the benchmark only, which then stops the service in order),
+ * registers its stop with `cleanup`, and resolves once it answers HTTP on 127.0.0.1:port.
  */
 export async function startService({ root, env, port, startTimeoutMs, cleanup }) {
   const tail = new Tail(80);
